@@ -1,0 +1,107 @@
+import Logging
+import SightlineCore
+import SightlineWAL
+import Synchronization
+
+/// Turns a request body into durable events: decode → validate → assign ids → canonical JSON →
+/// append to the write-ahead log.
+///
+/// Invariants:
+/// - ``ingest(_:)`` returns only after every accepted event is durable in the log (per the log's
+///   durability mode); if it throws, none of the batch's events were accepted.
+/// - Every event of the body is counted as accepted or rejected (with its index and reason).
+/// - Ids are assigned before the log append, so replaying the log never changes an event's id.
+public final class Ingestor: Sendable {
+    /// Limits for one batch.
+    public struct Configuration: Sendable {
+        public var eventLimits = EventLimits()
+        /// Events in one request body.
+        public var maxBatchEvents = 50_000
+        public init() {}
+    }
+
+    private let wal: WriteAheadLog
+    private let configuration: Configuration
+    private let ids: EventIDGenerator
+    private let now: @Sendable () -> Int64
+    private let counters = Mutex(Counters())
+
+    /// Running totals since start.
+    public struct Counters: Sendable {
+        public var accepted = 0
+        public var rejected = 0
+        public var batchesRefused = 0
+    }
+
+    /// - Parameters:
+    ///   - wal: the log events are appended to.
+    ///   - configuration: batch and event limits.
+    ///   - ids: generator for events sent without an id.
+    ///   - now: the clock, in µs since the epoch (injected for tests).
+    public init(wal: WriteAheadLog, configuration: Configuration, ids: EventIDGenerator = EventIDGenerator(), now: @escaping @Sendable () -> Int64) {
+        self.wal = wal
+        self.configuration = configuration
+        self.ids = ids
+        self.now = now
+    }
+
+    /// Totals since start, for metrics.
+    public func snapshot() -> Counters { counters.withLock { $0 } }
+
+    /// Decodes, validates and durably appends one request body.
+    ///
+    /// - Parameter body: the decompressed body bytes.
+    /// - Returns: how many events were accepted and why the others were rejected.
+    /// - Throws: ``IngestError`` when nothing was accepted: unreadable batch, too many events,
+    ///   log full or closed.
+    public func ingest(_ body: [UInt8]) async throws(IngestError) -> IngestResult {
+        let received = now()
+        let decoded: DecodedBatch
+        do {
+            decoded = try EventDecoder.decodeBatch(body, limits: configuration.eventLimits, maxEvents: configuration.maxBatchEvents)
+        } catch {
+            counters.withLock { $0.batchesRefused += 1 }
+            throw IngestError(code: error.code == .tooManyEvents ? .tooLarge : .badBatch, message: error.message)
+        }
+        var batch = WALBatch(reservingCapacity: body.count + decoded.events.count * 64)
+        var payload: [UInt8] = []
+        payload.reserveCapacity(1024)
+        for var event in decoded.events {
+            if event.id == nil { event.id = ids.next(nowMicros: received) }
+            event.receivedAtMicros = received
+            payload.removeAll(keepingCapacity: true)
+            EventEncoder.append(event, to: &payload)
+            batch.append(payload)
+        }
+        if batch.count > 0 {
+            do {
+                _ = try await wal.append(batch)
+            } catch {
+                counters.withLock { $0.batchesRefused += 1 }
+                switch error.code {
+                case .full:
+                    throw IngestError(code: .full, message: "the write-ahead log has reached its disk quota; events are being stored, retry shortly", retryAfterSeconds: 5)
+                case .closed:
+                    throw IngestError(code: .unavailable, message: "the server is shutting down; retry against another instance or shortly", retryAfterSeconds: 2)
+                default:
+                    throw IngestError(code: .io, message: "the events could not be written to disk; nothing in this batch was accepted")
+                }
+            }
+        }
+        counters.withLock {
+            $0.accepted += decoded.events.count
+            $0.rejected += decoded.rejected.count
+        }
+        return IngestResult(accepted: decoded.events.count, rejected: decoded.rejected)
+    }
+}
+
+/// The answer to one batch: `{"accepted": 998, "rejected": [{"index": 3, "error": "..."}]}`.
+public struct IngestResult: Sendable, Equatable, Codable {
+    public var accepted: Int
+    public var rejected: [Rejection]
+    public init(accepted: Int, rejected: [Rejection]) {
+        self.accepted = accepted
+        self.rejected = rejected
+    }
+}

@@ -1,0 +1,175 @@
+import Dispatch
+import Logging
+import ServiceLifecycle
+import SightlineCore
+import SightlineStorage
+import SightlineWAL
+import Synchronization
+
+/// Applies the write-ahead log to the store: reads durable records after the store's checkpoint,
+/// inserts them in batches, and advances the checkpoint in the same transaction; then deletes
+/// log segments the store has durably applied.
+///
+/// Invariants:
+/// - Start-up replay and live tailing are the same loop, starting at `checkpoint + 1`.
+/// - The store is idempotent on event id and the checkpoint moves with the data, so a crash at
+///   any point replays at most the last batch and never duplicates an event.
+/// - A segment is deleted only after a checkpoint at or beyond its last record has committed.
+/// - On graceful shutdown it drains everything durable, then returns.
+public final class StoreApplier: Service, Sendable {
+    private let wal: WriteAheadLog
+    private let store: any EventWriter
+    private let logger: Logger
+    private let batchSize: Int
+    private let state = Mutex(State())
+    private let readQueue = DispatchQueue(label: "sightline.applier.read")
+
+    struct State {
+        var applied: UInt64 = 0
+        var appliedEvents = 0
+        var undecodable = 0
+        var shuttingDown = false
+        var replayTarget: UInt64?
+    }
+
+    /// - Parameters:
+    ///   - batchSize: records per store transaction at most.
+    public init(wal: WriteAheadLog, store: any EventWriter, logger: Logger, batchSize: Int = 10_000) {
+        self.wal = wal
+        self.store = store
+        self.logger = logger
+        self.batchSize = batchSize
+    }
+
+    /// The highest log seq applied to the store.
+    public var appliedSeq: UInt64 { state.withLock { $0.applied } }
+    /// Records written to the log but not yet in the store.
+    public var lag: UInt64 {
+        let applied = appliedSeq
+        let durable = wal.durableSeq
+        return durable > applied ? durable - applied : 0
+    }
+    /// Records that could not be decoded and were skipped (should stay 0).
+    public var undecodableRecords: Int { state.withLock { $0.undecodable } }
+
+    public func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await self.applyLoop()
+        } onGracefulShutdown: {
+            self.state.withLock { $0.shuttingDown = true }
+        }
+    }
+
+    private func applyLoop() async throws {
+        let checkpoint = try await store.checkpoint()
+        state.withLock { $0.applied = checkpoint }
+        let durable = wal.durableSeq
+        if durable > checkpoint {
+            logger.info("replaying write-ahead log into the store", metadata: [
+                "wal.from_seq": "\(checkpoint + 1)", "wal.to_seq": "\(durable)",
+            ])
+        }
+        let replayStart = ContinuousClock.now
+        var replaying = durable > checkpoint
+        var cursor = wal.makeCursor(from: checkpoint + 1)
+        var lastRead = checkpoint
+        while true {
+            let (records, nextCursor) = try await read(cursor)
+            cursor = nextCursor
+            if records.isEmpty {
+                if replaying {
+                    replaying = false
+                    logger.info("replay finished", metadata: [
+                        "wal.applied_seq": "\(lastRead)", "replay.seconds": "\(ContinuousClock.now - replayStart)",
+                    ])
+                }
+                if state.withLock({ $0.shuttingDown }) || wal.isClosed {
+                    break
+                }
+                await waitForMore(beyond: lastRead)
+                continue
+            }
+            var events: [StoredEvent] = []
+            events.reserveCapacity(records.count)
+            var skipped = 0
+            for record in records {
+                let decoded = record.payload.withUnsafeBytes { EventDecoder.decodeEvent($0) }
+                switch decoded {
+                case .success(let event):
+                    events.append(StoredEvent(event, seq: record.seq, document: record.payload))
+                case .failure(let error):
+                    skipped += 1
+                    logger.error("skipping an undecodable log record", metadata: ["wal.seq": "\(record.seq)", "error": "\(error.field) \(error.expected)"])
+                }
+            }
+            let last = records[records.count - 1].seq
+            try await store.write(events, checkpoint: last)
+            lastRead = last
+            state.withLock {
+                $0.applied = last
+                $0.appliedEvents += events.count
+                $0.undecodable += skipped
+            }
+            do {
+                try wal.removeSegments(through: last)
+            } catch {
+                logger.warning("could not delete applied log segments", metadata: ["error": "\(error)"])
+            }
+        }
+        logger.info("store applier stopped", metadata: ["wal.applied_seq": "\(lastRead)"])
+    }
+
+    /// Reads the next records off the cooperative pool (file I/O).
+    private func read(_ cursor: WALCursor) async throws -> ([WALRecord], WALCursor) {
+        let batchSize = self.batchSize
+        return try await withCheckedThrowingContinuation { continuation in
+            readQueue.async {
+                var cursor = cursor
+                do {
+                    let records = try cursor.next(maxRecords: batchSize, maxBytes: 64 << 20)
+                    continuation.resume(returning: (records, cursor))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    /// Waits until the log has records beyond `seq`, or a short time passes (to notice shutdown).
+    private func waitForMore(beyond seq: UInt64) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.wal.waitForDurable(beyond: seq) }
+            group.addTask { try? await Task.sleep(for: .milliseconds(100)) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+}
+
+extension StoredEvent {
+    /// The store row of an event whose canonical JSON is `document`.
+    public init(_ event: Event, seq: UInt64, document: [UInt8]) {
+        self.init(
+            seq: seq,
+            id: event.id ?? "",
+            timestampMicros: event.timestampMicros,
+            service: event.service,
+            environment: event.environment,
+            method: event.method,
+            route: event.route,
+            path: event.path,
+            status: event.status,
+            durationMs: event.durationMs,
+            requestSize: event.requestSize,
+            responseSize: event.responseSize,
+            clientIP: event.clientIP,
+            consumerID: event.consumer?.id,
+            userID: event.userID,
+            sessionID: event.sessionID,
+            traceID: event.traceID,
+            errorType: event.error?.type,
+            level: event.effectiveLevel.rawValue,
+            document: document
+        )
+    }
+}

@@ -1,0 +1,39 @@
+import Hummingbird
+import NIOCore
+
+/// The one error type the HTTP layer answers with: a status, a stable code and a message that says
+/// how to fix the problem, as `{"error": {"code": "...", "message": "..."}}`.
+///
+/// Invariant: messages never contain keys, captured payloads or SQL parameters.
+public struct APIError: HTTPResponseError, Sendable, CustomStringConvertible {
+    public var status: HTTPResponse.Status
+    public var code: String
+    public var message: String
+    public var retryAfterSeconds: Int?
+
+    public init(_ status: HTTPResponse.Status, code: String, message: String, retryAfterSeconds: Int? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.retryAfterSeconds = retryAfterSeconds
+    }
+
+    public var description: String { "\(status.code) \(code): \(message)" }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var bytes: [UInt8] = []
+        bytes.append(contentsOf: #"{"error":{"code":"#.utf8)
+        JSONText.appendString(code, to: &bytes)
+        bytes.append(contentsOf: #","message":"#.utf8)
+        JSONText.appendString(message, to: &bytes)
+        bytes.append(contentsOf: "}}".utf8)
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer realm=\"sightline\"" }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    static func unauthorized(_ message: String) -> APIError { APIError(.unauthorized, code: "unauthorized", message: message) }
+    static func badRequest(_ message: String) -> APIError { APIError(.badRequest, code: "bad_request", message: message) }
+    static func notFound(_ message: String) -> APIError { APIError(.notFound, code: "not_found", message: message) }
+}

@@ -1,0 +1,186 @@
+import CompressNIO
+import Hummingbird
+import NIOCore
+import SightlineCore
+import SightlineIngest
+import SightlineStorage
+import SightlineWAL
+
+/// The HTTP API. Each handler checks its key scope first, then does one thing.
+struct Routes: Sendable {
+    let keys: KeyStore
+    let ingestor: Ingestor
+    let reader: any EventReader
+    let metrics: ServerMetrics
+    let wal: WriteAheadLog
+    let applier: StoreApplier
+    let configuration: ServerConfiguration
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/health") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
+        }
+        router.get("/metrics") { request, _ in
+            try authorize(request, .read)
+            let text = metrics.render(ingestor: ingestor, wal: wal, applier: applier)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: text)))
+        }
+        router.post("/v1/events") { request, context in
+            try await ingest(request, context: context)
+        }
+        router.get("/v1/events") { request, _ in
+            try await listEvents(request)
+        }
+        router.get("/v1/events/{id}") { request, context in
+            try authorize(request, .read)
+            let id = context.parameters.get("id") ?? ""
+            guard let document = try await reader.event(id: id) else {
+                throw APIError.notFound("no event with this id (events appear a moment after they are accepted)")
+            }
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
+        }
+    }
+
+    /// Checks `Authorization: Bearer <key>` against the project's keys and the needed scope.
+    func authorize(_ request: Request, _ scope: KeyStore.Scope) throws {
+        guard let header = request.headers[.authorization] else {
+            throw APIError.unauthorized("missing 'Authorization: Bearer <key>' header; use the \(scope.rawValue) key printed on first start")
+        }
+        let prefix = "bearer "
+        guard header.count > prefix.count, header.prefix(prefix.count).lowercased() == prefix else {
+            throw APIError.unauthorized("the Authorization header must be 'Bearer <key>'")
+        }
+        let key = header.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces)
+        guard let granted = keys.scope(ofKey: key) else {
+            throw APIError.unauthorized("unknown API key")
+        }
+        guard granted == scope else {
+            throw APIError(.forbidden, code: "forbidden", message: "this is the \(granted.rawValue) key; this endpoint needs the \(scope.rawValue) key")
+        }
+    }
+
+    // MARK: Ingest
+
+    func ingest(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        try authorize(request, .ingest)
+        var buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: configuration.maxBodyBytes)
+        } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, code: "body_too_large", message: "the body is larger than \(configuration.maxBodyBytes) bytes: send smaller batches")
+        }
+        if let encoding = request.headers[.contentEncoding]?.lowercased(), encoding != "identity" {
+            guard encoding == "gzip" || encoding == "x-gzip" || encoding == "deflate" else {
+                throw APIError(.unsupportedMediaType, code: "unsupported_encoding", message: "Content-Encoding '\(encoding.prefix(32))' is not supported: use gzip, deflate or none")
+            }
+            do {
+                buffer = try buffer.decompress(with: encoding == "deflate" ? .deflate() : .gzip(), maxSize: configuration.maxBodyBytes)
+            } catch let error as CompressNIOError where error == .bufferOverflow {
+                throw APIError(.contentTooLarge, code: "body_too_large", message: "the body is larger than \(configuration.maxBodyBytes) bytes once decompressed: send smaller batches")
+            } catch {
+                throw APIError.badRequest("the body is not valid \(encoding) data")
+            }
+        }
+        let body = buffer.readBytes(length: buffer.readableBytes) ?? []
+        let result: IngestResult
+        do {
+            result = try await ingestor.ingest(body)
+        } catch {
+            switch error.code {
+            case .badBatch: throw APIError(.badRequest, code: "bad_batch", message: error.message)
+            case .tooLarge: throw APIError(.contentTooLarge, code: "batch_too_large", message: error.message)
+            case .full: throw APIError(.serviceUnavailable, code: "wal_full", message: error.message, retryAfterSeconds: error.retryAfterSeconds)
+            case .unavailable: throw APIError(.serviceUnavailable, code: "shutting_down", message: error.message, retryAfterSeconds: error.retryAfterSeconds)
+            case .io: throw APIError(.internalServerError, code: "io", message: error.message)
+            }
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32 + result.rejected.count * 96)
+        bytes.append(contentsOf: #"{"accepted":"#.utf8)
+        bytes.append(contentsOf: String(result.accepted).utf8)
+        bytes.append(contentsOf: #","rejected":["#.utf8)
+        for (position, rejection) in result.rejected.enumerated() {
+            if position > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(contentsOf: #"{"index":"#.utf8)
+            bytes.append(contentsOf: String(rejection.index).utf8)
+            bytes.append(contentsOf: #","error":"#.utf8)
+            JSONText.appendString(rejection.error, to: &bytes)
+            bytes.append(UInt8(ascii: "}"))
+        }
+        bytes.append(contentsOf: "]}".utf8)
+        // 200 when all were accepted or some were; 400 when every event was invalid.
+        let status: HTTPResponse.Status = result.accepted == 0 && !result.rejected.isEmpty ? .badRequest : .ok
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    // MARK: Read
+
+    static let listParameters: Set<String> = [
+        "from", "to", "service", "method", "route", "path_prefix", "status", "consumer", "user", "session", "trace_id", "cursor", "limit",
+    ]
+
+    func listEvents(_ request: Request) async throws -> Response {
+        try authorize(request, .read)
+        let query = request.uri.queryParameters
+        for (name, _) in query where !Self.listParameters.contains(String(name)) {
+            throw APIError.badRequest("unknown query parameter '\(name.prefix(64))'; known: \(Self.listParameters.sorted().joined(separator: ", "))")
+        }
+        var filter = EventFilter()
+        func time(_ name: String) throws -> Int64? {
+            guard let text = query.get(name) else { return nil }
+            guard let micros = Timestamp.parse(text) else {
+                throw APIError.badRequest("'\(name)' must be an RFC 3339 date-time such as 2026-11-22T10:00:00Z")
+            }
+            return micros
+        }
+        filter.fromMicros = try time("from")
+        filter.toMicros = try time("to")
+        filter.service = query.get("service")
+        filter.method = query.get("method")?.uppercased()
+        filter.route = query.get("route")
+        filter.pathPrefix = query.get("path_prefix")
+        filter.consumerID = query.get("consumer")
+        filter.userID = query.get("user")
+        filter.sessionID = query.get("session")
+        filter.traceID = query.get("trace_id")?.lowercased()
+        if let status = query.get("status") {
+            if let code = Int(status), (100...599).contains(code) {
+                filter.status = .exact(code)
+            } else if status.count == 3, status.lowercased().hasSuffix("xx"), let digit = Int(status.prefix(1)), (1...5).contains(digit) {
+                filter.status = .statusClass(digit)
+            } else {
+                throw APIError.badRequest("'status' must be a status code (404) or a class (4xx)")
+            }
+        }
+        var limit = 100
+        if let text = query.get("limit") {
+            guard let value = Int(text), value >= 1, value <= configuration.maxPageSize else {
+                throw APIError.badRequest("'limit' must be an integer 1...\(configuration.maxPageSize)")
+            }
+            limit = value
+        }
+        var cursor: EventCursor?
+        if let token = query.get("cursor") {
+            guard let parsed = EventCursor(token: token) else {
+                throw APIError.badRequest("'cursor' is not a cursor this server issued: pass next_cursor from the previous page as it is")
+            }
+            cursor = parsed
+        }
+        let page = try await reader.events(matching: filter, after: cursor, limit: limit)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(page.documents.reduce(64) { $0 + $1.count + 1 })
+        bytes.append(contentsOf: #"{"events":["#.utf8)
+        for (position, document) in page.documents.enumerated() {
+            if position > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(contentsOf: document)
+        }
+        bytes.append(contentsOf: #"],"next_cursor":"#.utf8)
+        if let next = page.nextCursor {
+            JSONText.appendString(next.token, to: &bytes)
+        } else {
+            bytes.append(contentsOf: "null".utf8)
+        }
+        bytes.append(UInt8(ascii: "}"))
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}

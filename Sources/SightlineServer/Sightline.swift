@@ -1,0 +1,131 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import SightlineCore
+import SightlineIngest
+import SightlineSQLite
+import SightlineStorage
+import SightlineWAL
+
+/// A Sightline server, assembled and ready to run: HTTP routes in front of
+/// ingest → write-ahead log → store applier → SQLite.
+///
+/// Invariants:
+/// - Services shut down in reverse order: the HTTP server stops accepting first (in-flight
+///   requests finish), then the store applier drains the log and checkpoints, then the log closes.
+/// - Every route but `GET /health` requires a key: the ingest key to write, the read key to read.
+public struct Sightline: Sendable {
+    /// The Hummingbird application; run it with `runService()` or in a ServiceGroup.
+    public let application: Application<RouterResponder<BasicRequestContext>>
+    /// Keys created by this start (first start only): print them once, they are not stored in clear.
+    public let createdKeys: [(KeyStore.Scope, String)]
+    /// What the log found on disk at start.
+    public let recovery: WALRecoveryReport
+    public let wal: WriteAheadLog
+    public let applier: StoreApplier
+    public let ingestor: Ingestor
+    public let store: SQLiteEventStore
+
+    /// Opens (or creates) the data directory and builds the application.
+    ///
+    /// - Parameters:
+    ///   - configuration: data directory, address, limits.
+    ///   - logger: structured logger; never given keys or payloads.
+    ///   - onServerRunning: called with the bound port once the server listens.
+    /// - Throws: ``ServerError`` when the data directory, keys, log or store cannot be opened.
+    public static func make(
+        configuration: ServerConfiguration,
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) throws -> Sightline {
+        let directory = URL(fileURLWithPath: configuration.dataDirectory)
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw ServerError(code: .dataDirectory, message: "cannot create the data directory \(directory.path): check the path and its permissions", underlying: "\(type(of: error))")
+        }
+        let (keys, created) = try KeyStore.open(
+            directory: directory.path,
+            pinnedIngestKey: configuration.pinnedIngestKey,
+            pinnedReadKey: configuration.pinnedReadKey
+        )
+        let walConfiguration = WALConfiguration(
+            directory: directory.appendingPathComponent("wal").path,
+            segmentBytes: configuration.walSegmentBytes,
+            maxTotalBytes: configuration.walQuotaBytes,
+            durability: configuration.durability
+        )
+        let wal: WriteAheadLog
+        let recovery: WALRecoveryReport
+        do {
+            (wal, recovery) = try WriteAheadLog.open(walConfiguration, logger: logger)
+        } catch {
+            throw ServerError(code: .wal, message: "cannot open the write-ahead log in \(walConfiguration.directory)", underlying: error.description)
+        }
+        if recovery.tornTailBytesTruncated > 0 || recovery.corruptRecordsSkipped > 0 {
+            logger.warning("write-ahead log recovered with damage", metadata: [
+                "wal.torn_tail_bytes": "\(recovery.tornTailBytesTruncated)",
+                "wal.corrupt_records": "\(recovery.corruptRecordsSkipped)",
+                "wal.details": "\(recovery.corruptions.prefix(5).joined(separator: "; "))",
+            ])
+        }
+        let store: SQLiteEventStore
+        do {
+            store = try SQLiteEventStore(path: directory.appendingPathComponent("events.sqlite").path, logger: logger)
+        } catch {
+            throw ServerError(code: .store, message: "cannot open the SQLite store in \(directory.path)", underlying: "\(error)")
+        }
+        let ingestor = Ingestor(wal: wal, configuration: configuration.ingest, now: { Self.nowMicros() })
+        let applier = StoreApplier(wal: wal, store: store, logger: logger)
+        let metrics = ServerMetrics()
+
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
+        let routes = Routes(
+            keys: keys,
+            ingestor: ingestor,
+            reader: store,
+            metrics: metrics,
+            wal: wal,
+            applier: applier,
+            configuration: configuration
+        )
+        routes.register(on: router)
+
+        let application = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sightline"),
+            services: [LogLifecycle(wal: wal, store: store, logger: logger), applier],
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+            logger: logger
+        )
+        return Sightline(
+            application: application, createdKeys: created, recovery: recovery,
+            wal: wal, applier: applier, ingestor: ingestor, store: store
+        )
+    }
+
+    static func nowMicros() -> Int64 {
+        Int64((Date().timeIntervalSince1970 * 1_000_000).rounded())
+    }
+}
+
+/// Closes the write-ahead log and the store when the group shuts down — after the store applier
+/// (listed after this service) has drained.
+struct LogLifecycle: Service {
+    let wal: WriteAheadLog
+    let store: SQLiteEventStore
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await wal.close()
+        do {
+            try store.close()
+        } catch {
+            logger.error("closing the store failed", metadata: ["error": "\(error)"])
+        }
+        logger.info("write-ahead log and store closed")
+    }
+}

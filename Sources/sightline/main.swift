@@ -1,0 +1,8 @@
+import Hummingbird
+import GRDB
+import AsyncHTTPClient
+import Crypto
+import CompressNIO
+import Prometheus
+import ArgumentParser
+print("placeholder")
