@@ -1,0 +1,51 @@
+// swift-tools-version:6.1
+// Standalone benchmark package (not part of the main package): how docs/storage-measurements.md
+// was measured. Run from this directory:
+//
+//   swift build -c release
+//   .build/release/SQLiteChoice            # step 1: GRDB (raw / arguments) vs sqlite-nio inserts
+//   .build/release/StoreBench none all     # step 2: SQLiteEventStore inserts, without / with indexes
+//
+// Sources/SightlineStorage and Sources/SightlineSQLite are symbolic links to the main package's
+// modules, so StoreBench measures the shipped code.
+import PackageDescription
+
+let package = Package(
+    name: "sqlite-choice",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", exact: "1.13.2"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+    ],
+    targets: [
+        .target(name: "BenchRows"),
+        .executableTarget(
+            name: "SQLiteChoice",
+            dependencies: [
+                "BenchRows",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            ]
+        ),
+        .target(name: "SightlineStorage"),
+        .target(
+            name: "SightlineSQLite",
+            dependencies: [
+                "SightlineStorage",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "StoreBench",
+            dependencies: [
+                "BenchRows", "SightlineStorage", "SightlineSQLite",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+    ]
+)

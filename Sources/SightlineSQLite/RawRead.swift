@@ -1,0 +1,44 @@
+import GRDB
+import GRDBSQLite
+
+/// Steps a cached read statement through the SQLite C API.
+///
+/// Invariants: the statement is reset and its bindings cleared when `run` returns or throws, so
+/// a cached statement never holds a read open nor keeps old values.
+enum RawRead {
+    /// Binds `arguments` to the cached statement for `sql` and calls `row` for each result row
+    /// until it returns `false` or the rows end.
+    static func run(
+        _ db: Database, sql: String, arguments: [BoundValue], row: (SQLiteStatement) throws -> Bool
+    ) throws {
+        let statement = try db.cachedStatement(sql: sql).sqliteStatement
+        sqlite3_reset(statement)
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
+        let bound = BoundValue.bind(arguments, to: statement)
+        guard bound == SQLITE_OK else { throw db.error(bound) }
+        while true {
+            let code = sqlite3_step(statement)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else { throw db.error(code) }
+            guard try row(statement) else { return }
+        }
+    }
+
+    /// The bytes of column `index` exactly as stored (`sqlite3_column_blob` does not convert TEXT).
+    static func bytes(_ statement: SQLiteStatement, _ index: CInt) -> [UInt8] {
+        guard let base = sqlite3_column_blob(statement, index) else { return [] }
+        let count = Int(sqlite3_column_bytes(statement, index))
+        return [UInt8](UnsafeRawBufferPointer(start: base, count: count))
+    }
+}
+
+extension Database {
+    /// The error for a failed C API call on this connection: the result code and SQLite's
+    /// message, which names constraints and columns but never bound values.
+    func error(_ code: CInt) -> DatabaseError {
+        DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqliteConnection)))
+    }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// `sightline`: a self-hosted API log insights platform.
+@main
+struct SightlineCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sightline",
+        abstract: "Sightline: API log insights you host yourself.",
+        discussion: """
+        Start with `sightline demo` to see it with generated traffic, or `sightline serve --data-dir DIR`
+        to receive your own events on POST /v1/events.
+        """,
+        subcommands: [Serve.self, Demo.self, Send.self, Generate.self]
+    )
+}

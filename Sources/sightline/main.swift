@@ -1,8 +1,0 @@
-import Hummingbird
-import GRDB
-import AsyncHTTPClient
-import Crypto
-import CompressNIO
-import Prometheus
-import ArgumentParser
-print("placeholder")
