@@ -82,7 +82,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
         ),
         .testTarget(name: "SightlineCoreTests", dependencies: ["SightlineCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SightlineDemoTests", dependencies: ["SightlineDemo", "SightlineCore"], swiftSettings: swiftSettings),

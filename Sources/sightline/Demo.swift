@@ -101,7 +101,7 @@ struct DemoTraffic: Service {
 
         Press Ctrl-C to stop.
         """)
-        fflush(stdout)
+        fflush(nil)
         let client = ServerClient(baseURL: url, key: ingestKey)
         let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
         var generator = TrafficGenerator(seed: UInt64(now), startMicros: now)
@@ -120,7 +120,7 @@ struct DemoTraffic: Service {
                 from = to
             }
             print("backfilled \(total) events over the last \(backfillMinutes) minutes; now sending live traffic")
-            fflush(stdout)
+            fflush(nil)
         }
         // Live: every 250 ms, the events the generator's rate calls for.
         var last = now

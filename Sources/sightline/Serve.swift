@@ -30,7 +30,7 @@ struct Serve: AsyncParsableCommand {
         let host = configuration.host
         let server = try Sightline.make(configuration: configuration, logger: logger) { port in
             print("Sightline is listening on http://\(host):\(port)")
-            fflush(stdout)
+            fflush(nil)
         }
         printKeys(server.createdKeys)
         let group = ServiceGroup(configuration: .init(
@@ -49,5 +49,5 @@ func printKeys(_ keys: [(KeyStore.Scope, String)]) {
     for (scope, key) in keys {
         print("  \(scope.rawValue) key: \(key)")
     }
-    fflush(stdout)
+    fflush(nil)
 }
