@@ -15,21 +15,20 @@ struct CrashRecoveryTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sightline-crash-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var random = SystemRandomNumberGenerator()
-        let acknowledged = Mutex<[String]>([])
-        let attempted = Mutex(0)
+        let acknowledged = Box<[String]>([])
+        let attempted = Box(0)
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        defer { try? client.syncShutdown() }
 
         for trial in 0..<Self.trials {
             let server = try await ServerProcess(dataDirectory: directory)
             let api = TestAPI(client: client, baseURL: server.baseURL)
-            let stop = Atomic(false)
+            let stop = Box(false)
             // Concurrent clients: each batch carries probes (half with client ids, half server-assigned).
             let tasks = (0..<Self.clients).map { clientIndex in
                 Task {
                     var sequence = 0
                     var local = SystemRandomNumberGenerator()
-                    while !stop.load(ordering: .relaxed) {
+                    while !stop.withLock({ $0 }) {
                         let count = Int.random(in: 1...300, using: &local)
                         var probes: [String] = []
                         var body = ""
@@ -55,7 +54,7 @@ struct CrashRecoveryTests {
             let delay = trial % 4 == 0 ? Int.random(in: 5...60, using: &random) : Int.random(in: 100...1500, using: &random)
             try await Task.sleep(for: .milliseconds(delay))
             server.kill()
-            stop.store(true, ordering: .relaxed)
+            stop.withLock { $0 = true }
             for task in tasks { await task.value }
         }
 
@@ -78,6 +77,14 @@ struct CrashRecoveryTests {
         #expect(missing.isEmpty, "\(missing.count) acknowledged events are missing, e.g. \(missing.prefix(5))")
         #expect(duplicated.isEmpty, "\(duplicated.count) events are stored more than once, e.g. \(duplicated.prefix(5).map(\.key))")
         #expect(events.count <= attempted.withLock { $0 })
+        try? await client.shutdown()
         print("crash test: \(Self.trials) kills, \(acked.count) acknowledged events, \(events.count) stored, \(attempted.withLock { $0 }) attempted")
     }
+}
+
+/// A value behind a lock that escaping closures can share.
+final class Box<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+    init(_ value: Value) { mutex = Mutex(value) }
+    func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
 }

@@ -1,5 +1,6 @@
 import CompressNIO
 import Foundation
+import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import SightlineServer
