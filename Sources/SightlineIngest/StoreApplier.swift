@@ -29,6 +29,7 @@ public final class StoreApplier: Service, Sendable {
         var appliedEvents = 0
         var undecodable = 0
         var shuttingDown = false
+        var paused = false
         var replayTarget: UInt64?
     }
 
@@ -49,6 +50,13 @@ public final class StoreApplier: Service, Sendable {
         let durable = wal.durableSeq
         return durable > applied ? durable - applied : 0
     }
+    /// Holds (`true`) or resumes (`false`) applying the log to the store. While held, ingest goes
+    /// on into the log until its quota, and then is refused with 503; nothing is lost. Used to
+    /// take a consistent copy of the store, and by tests of the quota. Shutdown resumes it.
+    public func setPaused(_ paused: Bool) {
+        state.withLock { $0.paused = paused }
+    }
+
     /// Records that could not be decoded and were skipped (should stay 0).
     public var undecodableRecords: Int { state.withLock { $0.undecodable } }
 
@@ -74,6 +82,9 @@ public final class StoreApplier: Service, Sendable {
         var cursor = wal.makeCursor(from: checkpoint + 1)
         var lastRead = checkpoint
         while true {
+            while state.withLock({ $0.paused && !$0.shuttingDown }) {
+                try? await Task.sleep(for: .milliseconds(20))
+            }
             let (records, nextCursor) = try await read(cursor)
             cursor = nextCursor
             if records.isEmpty {

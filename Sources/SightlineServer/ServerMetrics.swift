@@ -43,6 +43,13 @@ public final class ServerMetrics: Sendable {
         metric("sightline_wal_durable_seq", "gauge", "Highest durable record sequence number", "\(stats.durableSeq)")
         metric("sightline_wal_fsyncs_total", "counter", "fdatasync calls (one per group commit)", "\(stats.fsyncCount)")
         metric("sightline_wal_fsync_last_seconds", "gauge", "Duration of the last fdatasync", "\(stats.lastFsyncSeconds)")
+        text += "# HELP sightline_wal_fsync_duration_seconds Duration of each group-commit fdatasync\n# TYPE sightline_wal_fsync_duration_seconds histogram\n"
+        for (bound, count) in zip(WALStats.fsyncBucketBounds, stats.fsyncBuckets) {
+            text += "sightline_wal_fsync_duration_seconds_bucket{le=\"\(bound)\"} \(count)\n"
+        }
+        text += "sightline_wal_fsync_duration_seconds_bucket{le=\"+Inf\"} \(stats.fsyncCount)\n"
+        text += "sightline_wal_fsync_duration_seconds_sum \(stats.fsyncSecondsTotal)\n"
+        text += "sightline_wal_fsync_duration_seconds_count \(stats.fsyncCount)\n"
         metric("sightline_wal_corrupt_records_total", "counter", "Corrupt records skipped while reading the log", "\(stats.corruptRecordsSkipped)")
         metric("sightline_store_applied_seq", "gauge", "Highest log record applied to the store", "\(applier.appliedSeq)")
         metric("sightline_store_lag_records", "gauge", "Durable log records not yet in the store", "\(applier.lag)")

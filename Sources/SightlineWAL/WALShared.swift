@@ -54,6 +54,19 @@ struct WALState: Sendable {
     var durableSeq: UInt64
     var fsyncCount = 0
     var lastFsyncSeconds = 0.0
+    var fsyncSecondsTotal = 0.0
+    /// Per-bucket (not cumulative) fsync counts; see ``WALStats/fsyncBuckets``.
+    var fsyncBucketCounts = Array(repeating: 0, count: WALStats.fsyncBucketBounds.count)
+
+    /// Counts one fdatasync of `seconds`.
+    mutating func recordFsync(seconds: Double) {
+        fsyncCount += 1
+        lastFsyncSeconds = seconds
+        fsyncSecondsTotal += seconds
+        if let bucket = WALStats.fsyncBucketBounds.firstIndex(where: { seconds <= $0 }) {
+            fsyncBucketCounts[bucket] += 1
+        }
+    }
     var corruptRecordsSkipped: Int
     var knownCorruptions: Set<CorruptionKey>
 

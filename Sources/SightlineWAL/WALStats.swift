@@ -12,6 +12,14 @@ public struct WALStats: Sendable {
     public var fsyncCount: Int
     /// Duration of the most recent `fdatasync`, in seconds.
     public var lastFsyncSeconds: Double
+    /// Sum of all `fdatasync` durations since open, in seconds.
+    public var fsyncSecondsTotal: Double
+    /// `fdatasync` calls that took at most ``fsyncBucketBounds``[i] seconds, cumulative (as a
+    /// Prometheus histogram's buckets); the `+Inf` bucket is ``fsyncCount``.
+    public var fsyncBuckets: [Int]
+
+    /// Upper bounds, in seconds, of the fsync latency histogram buckets.
+    public static let fsyncBucketBounds: [Double] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
     /// Distinct corrupt regions known: those found at open plus new ones found by cursors.
     public var corruptRecordsSkipped: Int
     /// Appended batches waiting for the writer.
@@ -27,6 +35,8 @@ public struct WALStats: Sendable {
         durableSeq: UInt64 = 0,
         fsyncCount: Int = 0,
         lastFsyncSeconds: Double = 0,
+        fsyncSecondsTotal: Double = 0,
+        fsyncBuckets: [Int] = Array(repeating: 0, count: WALStats.fsyncBucketBounds.count),
         corruptRecordsSkipped: Int = 0,
         pendingBatches: Int = 0,
         pendingBytes: Int = 0
@@ -37,6 +47,8 @@ public struct WALStats: Sendable {
         self.durableSeq = durableSeq
         self.fsyncCount = fsyncCount
         self.lastFsyncSeconds = lastFsyncSeconds
+        self.fsyncSecondsTotal = fsyncSecondsTotal
+        self.fsyncBuckets = fsyncBuckets
         self.corruptRecordsSkipped = corruptRecordsSkipped
         self.pendingBatches = pendingBatches
         self.pendingBytes = pendingBytes

@@ -160,8 +160,7 @@ struct WALWriter {
                 state.durableSeq = lastSeq
                 state.segments[state.segments.count - 1].readableEnd = sizeNow
                 if let syncSeconds {
-                    state.fsyncCount += 1
-                    state.lastFsyncSeconds = syncSeconds
+                    state.recordFsync(seconds: syncSeconds)
                 }
                 return state.takeSatisfiedWaiters()
             }

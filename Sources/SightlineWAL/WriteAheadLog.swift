@@ -309,6 +309,8 @@ public final class WriteAheadLog: Sendable {
                 durableSeq: state.durableSeq,
                 fsyncCount: state.fsyncCount,
                 lastFsyncSeconds: state.lastFsyncSeconds,
+                fsyncSecondsTotal: state.fsyncSecondsTotal,
+                fsyncBuckets: state.fsyncBucketCounts.reduce(into: []) { cumulative, count in cumulative.append((cumulative.last ?? 0) + count) },
                 corruptRecordsSkipped: state.corruptRecordsSkipped,
                 pendingBatches: state.pending.count,
                 pendingBytes: state.pendingBytes

@@ -17,7 +17,7 @@ struct Generate: AsyncParsableCommand {
     @Option(help: "Minutes of history the events span, ending now.")
     var minutes = 60
 
-    @Flag(help: "Omit event ids (the server assigns them), so the same file can be sent many times.")
+    @Flag(name: .customLong("without-ids"), help: "Omit event ids (the server assigns them), so the same file can be sent many times.")
     var withoutIDs = false
 
     func run() async throws {

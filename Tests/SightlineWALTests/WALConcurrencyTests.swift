@@ -38,6 +38,10 @@ struct WALConcurrencyTests {
         let stats = wal.stats()
         #expect(stats.lastSeq == expectedNext - 1 && stats.durableSeq == stats.lastSeq)
         #expect(stats.fsyncCount <= appenders * appendsEach + stats.segments)
+        // The latency histogram is cumulative and ends at (at most) the number of fsyncs.
+        #expect(stats.fsyncCount > 0 && stats.fsyncSecondsTotal > 0)
+        #expect(zip(stats.fsyncBuckets, stats.fsyncBuckets.dropFirst()).allSatisfy { $0 <= $1 })
+        #expect((stats.fsyncBuckets.last ?? 0) <= stats.fsyncCount)
         #expect(stats.pendingBatches == 0 && stats.pendingBytes == 0)
 
         let records = try readAll(wal, step: 50)
