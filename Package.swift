@@ -33,10 +33,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "SightlineStorage", dependencies: ["SightlineCore"], swiftSettings: swiftSettings),
+        .target(name: "SightlineQuery", swiftSettings: swiftSettings),
         .target(
             name: "SightlineSQLite",
             dependencies: [
-                "SightlineCore", "SightlineStorage",
+                "SightlineCore", "SightlineStorage", "SightlineQuery",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -60,7 +61,7 @@ let package = Package(
         .target(
             name: "SightlineServer",
             dependencies: [
-                "SightlineCore", "SightlineWAL", "SightlineStorage", "SightlineSQLite", "SightlineIngest",
+                "SightlineCore", "SightlineWAL", "SightlineStorage", "SightlineSQLite", "SightlineIngest", "SightlineQuery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -74,22 +75,25 @@ let package = Package(
         .executableTarget(
             name: "sightline",
             dependencies: [
-                "SightlineCore", "SightlineServer", "SightlineDemo",
+                "SightlineCore", "SightlineServer", "SightlineDemo", "SightlineIngest", "SightlineQuery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
-            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
+            swiftSettings: swiftSettings
         ),
         .testTarget(name: "SightlineCoreTests", dependencies: ["SightlineCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SightlineDemoTests", dependencies: ["SightlineDemo", "SightlineCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SightlineQueryTests", dependencies: ["SightlineQuery"], swiftSettings: swiftSettings),
         .testTarget(name: "SightlineWALTests", dependencies: ["SightlineWAL"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SightlineSQLiteTests",
-            dependencies: ["SightlineCore", "SightlineStorage", "SightlineSQLite"],
+            dependencies: ["SightlineCore", "SightlineStorage", "SightlineSQLite", "SightlineQuery"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -99,7 +103,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ],
-            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
+            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SightlineCrashTests",
@@ -107,8 +111,9 @@ let package = Package(
                 "SightlineCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
+            swiftSettings: swiftSettings
         ),
     ]
 )

@@ -15,7 +15,8 @@ seconds=${2:-20}
 durability=${3:-fsync}
 port=7171
 work=$(mktemp -d /tmp/sightline-bench.XXXXXX)
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+server=""
+trap '{ [ -n "$server" ] && kill "$server" 2>/dev/null; } || true; rm -rf "$work"' EXIT
 
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 swift build -c release --product sightline >/dev/null

@@ -9,7 +9,9 @@ import GRDBSQLite
 ///   stops at the first NUL).
 /// - Values are copied by SQLite (`SQLITE_TRANSIENT`): read arguments are few and small.
 enum BoundValue: Sendable, Equatable {
+    case null
     case integer(Int64)
+    case real(Double)
     case text(String)
 
     /// Binds `values` to parameters 1…n of `statement`; returns the first failing result code,
@@ -19,8 +21,12 @@ enum BoundValue: Sendable, Equatable {
             let index = CInt(offset + 1)
             let code: CInt
             switch value {
+            case .null:
+                code = sqlite3_bind_null(statement, index)
             case .integer(let integer):
                 code = sqlite3_bind_int64(statement, index, integer)
+            case .real(let real):
+                code = sqlite3_bind_double(statement, index, real)
             case .text(var text):
                 code = text.withUTF8 { utf8 in
                     // A zero-length buffer may have no address; "" binds an empty string, not NULL.

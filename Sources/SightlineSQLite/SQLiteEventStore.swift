@@ -86,6 +86,7 @@ public final class SQLiteEventStore: EventStore {
         configuration.publicStatementArguments = false  // never put parameters in errors or logs
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            QueryFunctions.register(on: db)
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)

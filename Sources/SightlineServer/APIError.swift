@@ -10,6 +10,10 @@ public struct APIError: HTTPResponseError, Sendable, CustomStringConvertible {
     public var code: String
     public var message: String
     public var retryAfterSeconds: Int?
+    /// Where in the request's text the problem is (a query's line and column, 1-based).
+    public var position: (line: Int, column: Int)?
+    /// A longer rendering of the problem, e.g. the query line with a caret under the error.
+    public var detail: String?
 
     public init(_ status: HTTPResponse.Status, code: String, message: String, retryAfterSeconds: Int? = nil) {
         self.status = status
@@ -26,6 +30,13 @@ public struct APIError: HTTPResponseError, Sendable, CustomStringConvertible {
         JSONText.appendString(code, to: &bytes)
         bytes.append(contentsOf: #","message":"#.utf8)
         JSONText.appendString(message, to: &bytes)
+        if let position {
+            bytes.append(contentsOf: #","line":\#(position.line),"column":\#(position.column)"#.utf8)
+        }
+        if let detail {
+            bytes.append(contentsOf: #","detail":"#.utf8)
+            JSONText.appendString(detail, to: &bytes)
+        }
         bytes.append(contentsOf: "}}".utf8)
         var headers: HTTPFields = [.contentType: "application/json"]
         if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }

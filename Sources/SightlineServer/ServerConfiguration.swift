@@ -23,6 +23,10 @@ public struct ServerConfiguration: Sendable {
     public var pinnedReadKey: String?
     /// Largest page of `GET /v1/events`.
     public var maxPageSize = 1000
+    /// Most rows one `POST /v1/query` may return; more is an error that says so.
+    public var queryMaxRows = 10_000
+    /// Longest one query may run before it is stopped.
+    public var queryTimeLimit: Duration = .seconds(10)
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory

@@ -4,6 +4,7 @@ import Logging
 import ServiceLifecycle
 import SightlineCore
 import SightlineIngest
+import SightlineQuery
 import SightlineSQLite
 import SightlineStorage
 import SightlineWAL
@@ -89,6 +90,7 @@ public struct Sightline: Sendable {
             metrics: metrics,
             wal: wal,
             applier: applier,
+            queries: QueryEngine(executor: store, maxRows: configuration.queryMaxRows, timeLimit: configuration.queryTimeLimit),
             configuration: configuration
         )
         routes.register(on: router)

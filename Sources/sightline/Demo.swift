@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
+import UnixSignals
 import SightlineDemo
 import SightlineServer
 
@@ -98,6 +99,11 @@ struct DemoTraffic: Service {
           curl -s -H 'Authorization: Bearer \(readKey)' '\(url)/v1/events?limit=3'
           curl -s -H 'Authorization: Bearer \(readKey)' '\(url)/v1/events?status=5xx&limit=3'
           curl -s -H 'Authorization: Bearer \(readKey)' '\(url)/metrics'
+
+        Or ask questions with the query language (docs/specs/query-language.md):
+          export SIGHTLINE_URL=\(url) SIGHTLINE_READ_KEY=\(readKey)
+          swift run sightline query 'where status >= 500 | summarize errors=count() by service, route | top 10 by errors' --from 1h
+          swift run sightline query 'summarize n=count(), p95=p95(duration_ms) by bin(timestamp, 5m) | sort by timestamp asc' --from 1h
 
         Press Ctrl-C to stop.
         """)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
+import UnixSignals
 import SightlineServer
 
 /// `sightline serve`: run the server on a data directory.

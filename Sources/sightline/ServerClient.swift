@@ -1,3 +1,4 @@
+import NIOHTTP1
 import AsyncHTTPClient
 import CompressNIO
 import Foundation
@@ -38,6 +39,24 @@ struct ServerClient {
         request.body = .bytes(buffer)
         let response = try await client.execute(request, timeout: .seconds(120))
         var responseBody = try await response.body.collect(upTo: 64 << 20)
+        return Answer(
+            status: Int(response.status.code),
+            body: responseBody.readBytes(length: responseBody.readableBytes) ?? [],
+            retryAfterSeconds: response.headers.first(name: "Retry-After").flatMap(Int.init)
+        )
+    }
+}
+
+extension ServerClient {
+    /// POSTs a JSON body to `path` and returns the answer.
+    func postJSON(_ path: String, _ body: [UInt8], timeout: TimeAmount = .seconds(120)) async throws -> Answer {
+        var request = HTTPClientRequest(url: "\(baseURL)\(path)")
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer \(key)")
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response = try await client.execute(request, timeout: timeout)
+        var responseBody = try await response.body.collect(upTo: 256 << 20)
         return Answer(
             status: Int(response.status.code),
             body: responseBody.readBytes(length: responseBody.readableBytes) ?? [],

@@ -1,3 +1,4 @@
+import SightlineIngest
 import ArgumentParser
 import Logging
 import SightlineServer
@@ -23,6 +24,12 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Disk quota of the write-ahead log in bytes; beyond it ingest answers 503 with Retry-After.")
     var walQuotaBytes = 4 << 30
 
+    @Option(help: "Most rows one query (POST /v1/query) may return; more is an error.")
+    var queryMaxRows = 10_000
+
+    @Option(help: "Seconds one query may run before it is stopped.")
+    var queryTimeout = 10.0
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -34,6 +41,8 @@ struct ServerOptions: ParsableArguments {
         configuration.maxBodyBytes = maxBodyBytes
         configuration.ingest.maxBatchEvents = maxBatchEvents
         configuration.walQuotaBytes = walQuotaBytes
+        configuration.queryMaxRows = max(1, queryMaxRows)
+        configuration.queryTimeLimit = .milliseconds(Int64(max(0.001, queryTimeout) * 1000))
         return configuration
     }
 

@@ -8,8 +8,8 @@ struct SightlineCommand: AsyncParsableCommand {
         abstract: "Sightline: API log insights you host yourself.",
         discussion: """
         Start with `sightline demo` to see it with generated traffic, or `sightline serve --data-dir DIR`
-        to receive your own events on POST /v1/events.
+        to receive your own events on POST /v1/events; `sightline query '...'` asks them questions.
         """,
-        subcommands: [Serve.self, Demo.self, Send.self, Generate.self]
+        subcommands: [Serve.self, Demo.self, Send.self, Query.self, Generate.self]
     )
 }

@@ -3,7 +3,10 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import SightlineIngest
+import SightlineSQLite
 import SightlineServer
+import SightlineWAL
 import Testing
 
 @Suite("POST /v1/events")

@@ -2,7 +2,10 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import SightlineIngest
+import SightlineSQLite
 import SightlineServer
+import SightlineWAL
 import Testing
 
 @Suite("GET /v1/events")

@@ -4,7 +4,10 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import SightlineIngest
+import SightlineSQLite
 import SightlineServer
+import SightlineWAL
 import Testing
 
 /// A server on a fresh temporary data directory, run live (with its services) for one test.

@@ -4,6 +4,7 @@ import Hummingbird
 import NIOCore
 import SightlineCore
 import SightlineIngest
+import SightlineQuery
 import SightlineStorage
 import SightlineWAL
 
@@ -15,6 +16,7 @@ struct Routes: Sendable {
     let metrics: ServerMetrics
     let wal: WriteAheadLog
     let applier: StoreApplier
+    let queries: QueryEngine
     let configuration: ServerConfiguration
 
     func register(on router: Router<BasicRequestContext>) {
@@ -31,6 +33,9 @@ struct Routes: Sendable {
         }
         router.get("/v1/events") { request, _ in
             try await listEvents(request)
+        }
+        router.post("/v1/query") { request, _ in
+            try await query(request)
         }
         router.get("/v1/events/{id}") { request, context in
             try authorize(request, .read)
