@@ -5,6 +5,7 @@
 //   swift build -c release
 //   .build/release/SQLiteChoice            # step 1: GRDB (raw / arguments) vs sqlite-nio inserts
 //   .build/release/StoreBench none all     # step 2: SQLiteEventStore inserts, without / with indexes
+//   .build/release/QueryBench              # query language over 10M events (docs/BENCHMARKS.md)
 //
 // Sources/SightlineStorage and Sources/SightlineSQLite are symbolic links to the main package's
 // modules, so StoreBench measures the shipped code.
@@ -29,11 +30,14 @@ let package = Package(
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ]
         ),
-        .target(name: "SightlineStorage"),
+        .target(name: "SightlineCore"),
+        .target(name: "SightlineQuery"),
+        .target(name: "SightlineDemo"),
+        .target(name: "SightlineStorage", dependencies: ["SightlineCore"]),
         .target(
             name: "SightlineSQLite",
             dependencies: [
-                "SightlineStorage",
+                "SightlineStorage", "SightlineQuery",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -43,6 +47,14 @@ let package = Package(
             name: "StoreBench",
             dependencies: [
                 "BenchRows", "SightlineStorage", "SightlineSQLite",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "QueryBench",
+            dependencies: [
+                "SightlineCore", "SightlineDemo", "SightlineQuery", "SightlineStorage", "SightlineSQLite",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -82,7 +82,7 @@ public final class Ingestor: Sendable {
                 case .full:
                     throw IngestError(code: .full, message: "the write-ahead log has reached its disk quota; events are being stored, retry shortly", retryAfterSeconds: 5)
                 case .batchTooLarge:
-                    throw IngestError(code: .tooLarge, message: "the batch is larger than one write-ahead-log segment can hold; send it in smaller batches")
+                    throw IngestError(code: .tooLarge, message: "the batch is larger than the whole write-ahead-log quota (--wal-quota-bytes); send it in smaller batches")
                 case .closed:
                     throw IngestError(code: .unavailable, message: "the server is shutting down; retry against another instance or shortly", retryAfterSeconds: 2)
                 default:

@@ -79,7 +79,7 @@ struct Query: AsyncParsableCommand {
             for row in rows { print(Self.csvLine(row)) }
         case .table, .json:
             print(Self.table(columns: columns, rows: rows), terminator: "")
-            fflush(stdout)
+            fflush(nil)
             let statistics = json["statistics"] as? [String: Any] ?? [:]
             let scanned = statistics["rows_scanned"] as? Int ?? 0
             let elapsed = statistics["elapsed_ms"] as? Double ?? 0

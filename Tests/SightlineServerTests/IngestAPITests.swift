@@ -147,6 +147,21 @@ struct IngestAPITests {
         }
     }
 
+    @Test("a batch larger than the whole log quota is 413, not 503 or 500")
+    func batchLargerThanQuota() async throws {
+        try await TestServer { $0.walQuotaBytes = 64 << 10; $0.walSegmentBytes = 16 << 10 }.run { server, client in
+            let agent = String(repeating: "x", count: 1000)
+            let body = (0..<100).map { event(id: "big-\($0)", extra: #","user_agent":"\#(agent)""#) }.joined(separator: "\n")
+            let response = try await client.post(body)
+            #expect(response.status == .contentTooLarge)
+            #expect((response.json["error"] as? [String: Any])?["code"] as? String == "batch_too_large")
+            // Nothing of it was accepted; a small batch still is.
+            #expect(try await client.post(event(id: "small")).status == .ok)
+            try await waitUntilStored(server)
+            #expect(try await server.store.count() == 1)
+        }
+    }
+
     @Test("the same id sent twice is stored once")
     func deduplication() async throws {
         try await TestServer().run { server, client in
