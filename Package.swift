@@ -34,6 +34,7 @@ let package = Package(
         ),
         .target(name: "SightlineStorage", dependencies: ["SightlineCore"], swiftSettings: swiftSettings),
         .target(name: "SightlineQuery", swiftSettings: swiftSettings),
+        .target(name: "SightlineInsights", swiftSettings: swiftSettings),
         .target(
             name: "SightlineSQLite",
             dependencies: [
@@ -89,6 +90,7 @@ let package = Package(
         ),
         .testTarget(name: "SightlineCoreTests", dependencies: ["SightlineCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SightlineDemoTests", dependencies: ["SightlineDemo", "SightlineCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SightlineInsightsTests", dependencies: ["SightlineInsights"], swiftSettings: swiftSettings),
         .testTarget(name: "SightlineQueryTests", dependencies: ["SightlineQuery"], swiftSettings: swiftSettings),
         .testTarget(name: "SightlineWALTests", dependencies: ["SightlineWAL"], swiftSettings: swiftSettings),
         .testTarget(

@@ -6,6 +6,8 @@
 //   .build/release/SQLiteChoice            # step 1: GRDB (raw / arguments) vs sqlite-nio inserts
 //   .build/release/StoreBench none all     # step 2: SQLiteEventStore inserts, without / with indexes
 //   .build/release/QueryBench              # query language over 10M events (docs/BENCHMARKS.md)
+//   .build/release/RollupsBench            # latency sketch accuracy and speed (docs/rollups.md)
+//   .build/release/RouteTemplateBench      # route templating speed (docs/endpoint-discovery.md)
 //
 // Sources/SightlineStorage and Sources/SightlineSQLite are symbolic links to the main package's
 // modules, so StoreBench measures the shipped code.
@@ -33,6 +35,9 @@ let package = Package(
         .target(name: "SightlineCore"),
         .target(name: "SightlineQuery"),
         .target(name: "SightlineDemo"),
+        .target(name: "SightlineInsights"),
+        .executableTarget(name: "RollupsBench", dependencies: ["SightlineInsights"]),
+        .executableTarget(name: "RouteTemplateBench", dependencies: ["SightlineInsights"]),
         .target(name: "SightlineStorage", dependencies: ["SightlineCore"]),
         .target(
             name: "SightlineSQLite",

@@ -1,0 +1,23 @@
+/// Deterministic 64-bit generator (Steele, Lea & Flood's SplitMix64) for reproducible tests.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform double in [0, 1).
+    mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
+
+    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+
+    mutating func chance(_ p: Double) -> Bool { unit() < p }
+
+    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+}
