@@ -34,11 +34,11 @@ let package = Package(
         ),
         .target(name: "SightlineStorage", dependencies: ["SightlineCore"], swiftSettings: swiftSettings),
         .target(name: "SightlineQuery", swiftSettings: swiftSettings),
-        .target(name: "SightlineInsights", swiftSettings: swiftSettings),
+        .target(name: "SightlineInsights", dependencies: ["SightlineCore"], swiftSettings: swiftSettings),
         .target(
             name: "SightlineSQLite",
             dependencies: [
-                "SightlineCore", "SightlineStorage", "SightlineQuery",
+                "SightlineCore", "SightlineStorage", "SightlineQuery", "SightlineInsights",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -48,7 +48,7 @@ let package = Package(
         .target(
             name: "SightlineIngest",
             dependencies: [
-                "SightlineCore", "SightlineWAL", "SightlineStorage",
+                "SightlineCore", "SightlineWAL", "SightlineStorage", "SightlineInsights",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "SightlineServer",
             dependencies: [
-                "SightlineCore", "SightlineWAL", "SightlineStorage", "SightlineSQLite", "SightlineIngest", "SightlineQuery",
+                "SightlineCore", "SightlineWAL", "SightlineStorage", "SightlineSQLite", "SightlineIngest", "SightlineQuery", "SightlineInsights",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -90,18 +90,18 @@ let package = Package(
         ),
         .testTarget(name: "SightlineCoreTests", dependencies: ["SightlineCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SightlineDemoTests", dependencies: ["SightlineDemo", "SightlineCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "SightlineInsightsTests", dependencies: ["SightlineInsights"], swiftSettings: swiftSettings),
+        .testTarget(name: "SightlineInsightsTests", dependencies: ["SightlineInsights", "SightlineCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SightlineQueryTests", dependencies: ["SightlineQuery"], swiftSettings: swiftSettings),
         .testTarget(name: "SightlineWALTests", dependencies: ["SightlineWAL"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SightlineSQLiteTests",
-            dependencies: ["SightlineCore", "SightlineStorage", "SightlineSQLite", "SightlineQuery"],
+            dependencies: ["SightlineCore", "SightlineStorage", "SightlineSQLite", "SightlineQuery", "SightlineInsights"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SightlineServerTests",
             dependencies: [
-                "SightlineCore", "SightlineServer", "SightlineIngest", "SightlineWAL", "SightlineStorage", "SightlineSQLite",
+                "SightlineCore", "SightlineServer", "SightlineIngest", "SightlineWAL", "SightlineStorage", "SightlineSQLite", "SightlineInsights",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ],

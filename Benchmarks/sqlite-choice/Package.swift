@@ -35,14 +35,14 @@ let package = Package(
         .target(name: "SightlineCore"),
         .target(name: "SightlineQuery"),
         .target(name: "SightlineDemo"),
-        .target(name: "SightlineInsights"),
+        .target(name: "SightlineInsights", dependencies: ["SightlineCore"]),
         .executableTarget(name: "RollupsBench", dependencies: ["SightlineInsights"]),
         .executableTarget(name: "RouteTemplateBench", dependencies: ["SightlineInsights"]),
         .target(name: "SightlineStorage", dependencies: ["SightlineCore"]),
         .target(
             name: "SightlineSQLite",
             dependencies: [
-                "SightlineStorage", "SightlineQuery",
+                "SightlineStorage", "SightlineQuery", "SightlineInsights",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

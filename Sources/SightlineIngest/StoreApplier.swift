@@ -2,6 +2,7 @@ import Dispatch
 import Logging
 import ServiceLifecycle
 import SightlineCore
+import SightlineInsights
 import SightlineStorage
 import SightlineWAL
 import Synchronization
@@ -21,6 +22,8 @@ public final class StoreApplier: Service, Sendable {
     private let store: any EventWriter
     private let logger: Logger
     private let batchSize: Int
+    /// Infers the route template of events that arrive without one.
+    public let routes: RouteLearner
     private let state = Mutex(State())
     private let readQueue = DispatchQueue(label: "sightline.applier.read")
 
@@ -35,11 +38,14 @@ public final class StoreApplier: Service, Sendable {
 
     /// - Parameters:
     ///   - batchSize: records per store transaction at most.
-    public init(wal: WriteAheadLog, store: any EventWriter, logger: Logger, batchSize: Int = 10_000) {
+    ///   - routes: the learner that templates paths of events without a route (its state may
+    ///     be restored from a snapshot of a previous run).
+    public init(wal: WriteAheadLog, store: any EventWriter, logger: Logger, batchSize: Int = 10_000, routes: RouteLearner = RouteLearner()) {
         self.wal = wal
         self.store = store
         self.logger = logger
         self.batchSize = batchSize
+        self.routes = routes
     }
 
     /// The highest log seq applied to the store.
@@ -107,7 +113,13 @@ public final class StoreApplier: Service, Sendable {
                 let decoded = record.payload.withUnsafeBytes { EventDecoder.decodeEvent($0) }
                 switch decoded {
                 case .success(let event):
-                    events.append(StoredEvent(event, seq: record.seq, document: record.payload))
+                    var stored = StoredEvent(event, seq: record.seq, document: record.payload)
+                    if stored.route == nil {
+                        // Endpoint discovery: the `route` column holds the inferred template; the
+                        // document keeps the event as it was sent (without a route).
+                        stored.route = routes.observe(service: event.service, method: event.method, path: event.path)
+                    }
+                    events.append(stored)
                 case .failure(let error):
                     skipped += 1
                     logger.error("skipping an undecodable log record", metadata: ["wal.seq": "\(record.seq)", "error": "\(error.field) \(error.expected)"])

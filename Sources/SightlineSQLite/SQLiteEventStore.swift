@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import GRDBSQLite
 import Logging
+import SightlineInsights
 import SightlineStorage
 import Synchronization
 
@@ -199,10 +200,20 @@ public final class SQLiteEventStore: EventStore {
             let statement = try db.cachedStatement(sql: EventInsertBinder.insertSQL)
             var binder = EventInsertBinder()
             defer { binder.finish(statement.sqliteStatement) }
+            var rollups = RollupTables.Accumulator()
+            let templater = RouteTemplater()
             for event in events {
                 let code = binder.insert(event, with: statement.sqliteStatement)
                 guard code == SQLITE_DONE else { throw db.error(code) }
+                // Roll up only what was inserted: a duplicate id or a replayed seq adds nothing.
+                guard sqlite3_changes(db.sqliteConnection) == 1 else { continue }
+                rollups.add(RollupInput(
+                    timestampMicros: event.timestampMicros, service: event.service,
+                    route: event.route ?? templater.template(path: event.path), method: event.method, status: event.status,
+                    durationMs: event.durationMs, requestSize: event.requestSize, responseSize: event.responseSize,
+                    consumerID: event.consumerID))
             }
+            try rollups.flush(into: db)
         }
         let inserted = Int(sqlite3_total_changes64(db.sqliteConnection) - changesBefore)
         try db.execute(

@@ -13,7 +13,7 @@ import GRDB
 ///   byte and SQLite's JSON functions apply to it.
 enum SQLiteSchema {
     /// The migration names, in order.
-    static let migrationNames = ["v1-events-table", "v1-ingest-checkpoint", "v1-event-indexes"]
+    static let migrationNames = ["v1-events-table", "v1-ingest-checkpoint", "v1-event-indexes", "v2-rollups"]
 
     /// The migrator for this schema, migrations in order.
     static var migrator: DatabaseMigrator {
@@ -56,6 +56,9 @@ enum SQLiteSchema {
             for statement in indexStatements {
                 try db.execute(sql: statement)
             }
+        }
+        migrator.registerMigration(migrationNames[3]) { db in
+            try RollupTables.create(db)
         }
         return migrator
     }

@@ -4,6 +4,7 @@ import Logging
 import ServiceLifecycle
 import SightlineCore
 import SightlineIngest
+import SightlineInsights
 import SightlineQuery
 import SightlineSQLite
 import SightlineStorage
@@ -78,7 +79,8 @@ public struct Sightline: Sendable {
             throw ServerError(code: .store, message: "cannot open the SQLite store in \(directory.path)", underlying: "\(error)")
         }
         let ingestor = Ingestor(wal: wal, configuration: configuration.ingest, now: { Self.nowMicros() })
-        let applier = StoreApplier(wal: wal, store: store, logger: logger)
+        let routesFile = directory.appendingPathComponent("routes.json")
+        let applier = StoreApplier(wal: wal, store: store, logger: logger, routes: Self.loadRoutes(routesFile, logger: logger))
         let metrics = ServerMetrics()
 
         let router = Router(context: BasicRequestContext.self)
@@ -91,6 +93,7 @@ public struct Sightline: Sendable {
             wal: wal,
             applier: applier,
             queries: QueryEngine(executor: store, maxRows: configuration.queryMaxRows, timeLimit: configuration.queryTimeLimit),
+            rollups: store,
             configuration: configuration
         )
         routes.register(on: router)
@@ -98,7 +101,7 @@ public struct Sightline: Sendable {
         let application = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sightline"),
-            services: [LogLifecycle(wal: wal, store: store, logger: logger), applier],
+            services: [LogLifecycle(wal: wal, store: store, routes: applier.routes, routesFile: routesFile, logger: logger), applier],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger
         )
@@ -106,6 +109,18 @@ public struct Sightline: Sendable {
             application: application, createdKeys: created, recovery: recovery,
             wal: wal, applier: applier, ingestor: ingestor, store: store
         )
+    }
+
+    /// The route learner of the previous run, or a new one when there is none or it is unreadable
+    /// (templates are then relearned from traffic).
+    static func loadRoutes(_ file: URL, logger: Logger) -> RouteLearner {
+        guard let data = try? Data(contentsOf: file) else { return RouteLearner() }
+        do {
+            return try RouteLearner(restoring: JSONDecoder().decode(RouteLearnerSnapshot.self, from: data))
+        } catch {
+            logger.warning("the saved route templates are unreadable; relearning them from traffic", metadata: ["file": "\(file.path)"])
+            return RouteLearner()
+        }
     }
 
     static func nowMicros() -> Int64 {
@@ -118,10 +133,17 @@ public struct Sightline: Sendable {
 struct LogLifecycle: Service {
     let wal: WriteAheadLog
     let store: SQLiteEventStore
+    let routes: RouteLearner
+    let routesFile: URL
     let logger: Logger
 
     func run() async throws {
         try? await gracefulShutdown()
+        do {
+            try JSONEncoder().encode(routes.snapshot()).write(to: routesFile, options: .atomic)
+        } catch {
+            logger.warning("could not save the learned route templates", metadata: ["error": "\(type(of: error))"])
+        }
         await wal.close()
         do {
             try store.close()

@@ -9,7 +9,7 @@ import Testing
 /// answer is checked against the same question computed by brute force over the events.
 @Suite("Query results on a real SQLite store")
 struct QueryResultsTests {
-    static let base: Int64 = 1_795_000_000_000_000  // 2026-11-18, on a 5-minute boundary
+    static let base: Int64 = 1_795_000_000_000_000  // 2026-11-18T09:46:40Z
     static let now: Int64 = base + 4 * 3_600_000_000
 
     /// 3,000 events over four hours from a fixed seed.

@@ -4,6 +4,7 @@ import Hummingbird
 import NIOCore
 import SightlineCore
 import SightlineIngest
+import SightlineInsights
 import SightlineQuery
 import SightlineStorage
 import SightlineWAL
@@ -17,6 +18,7 @@ struct Routes: Sendable {
     let wal: WriteAheadLog
     let applier: StoreApplier
     let queries: QueryEngine
+    let rollups: any RollupStore
     let configuration: ServerConfiguration
 
     func register(on router: Router<BasicRequestContext>) {
@@ -34,6 +36,7 @@ struct Routes: Sendable {
         router.get("/v1/events") { request, _ in
             try await listEvents(request)
         }
+        registerMetrics(on: router)
         router.post("/v1/query") { request, _ in
             try await query(request)
         }
