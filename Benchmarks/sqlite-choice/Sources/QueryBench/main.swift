@@ -3,6 +3,7 @@ import GRDB
 import Logging
 import SightlineCore
 import SightlineDemo
+import SightlineInsights
 import SightlineQuery
 import SightlineSQLite
 import SightlineStorage
@@ -36,11 +37,34 @@ func seconds(since begin: ContinuousClock.Instant) -> Double {
 
 // MARK: Seed
 
-var store = try SQLiteEventStore(path: path)
+let opened = ContinuousClock.now
+var store = try SQLiteEventStore(path: path)  // applies pending migrations (e.g. the rollups of an older store)
+print("opened the store in \(Int(seconds(since: opened))) s")
 let existing = try await store.count()
 if existing != eventCount {
     precondition(existing == 0, "\(path) holds \(existing) events, not \(eventCount): remove it to seed again")
-    try store.close()
+    
+// MARK: Dashboard metrics (rollups)
+
+let metrics = MetricsService(store: store)
+print("metrics | median ms | runs (ms)")
+let metricCalls: [(String, @Sendable () async throws -> Void)] = [
+    ("overview, 24 h", { _ = try await metrics.overview(from: start, to: end, service: nil) }),
+    ("endpoints, 24 h", { _ = try await metrics.endpoints(from: start, to: end, service: nil, method: nil) }),
+    ("overview, last 1 h", { _ = try await metrics.overview(from: end - 3_600_000_000, to: end, service: nil) }),
+    ("consumers, 24 h", { _ = try await metrics.consumers(from: start, to: end) }),
+]
+for (name, call) in metricCalls {
+    try await call()
+    var times: [Double] = []
+    for _ in 0..<runs {
+        let began = ContinuousClock.now
+        try await call()
+        times.append(seconds(since: began) * 1000)
+    }
+    print("\(name) | \(String(format: "%.1f", median(times))) | \(times.map { String(format: "%.1f", $0) }.joined(separator: " / "))")
+}
+try store.close()
     let began = ContinuousClock.now
     let queue = try DatabaseQueue(path: path)
     let indexSQL = try queue.read { db in
