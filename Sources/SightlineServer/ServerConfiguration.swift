@@ -21,6 +21,11 @@ public struct ServerConfiguration: Sendable {
     /// Keys pinned from the environment (`SIGHTLINE_INGEST_KEY`, `SIGHTLINE_READ_KEY`).
     public var pinnedIngestKey: String?
     public var pinnedReadKey: String?
+    /// The dashboard admin's password, pinned from `SIGHTLINE_ADMIN_PASSWORD`.
+    public var pinnedAdminPassword: String?
+    /// Mark the session cookie `Secure` (set when Sightline is served over HTTPS, e.g. behind a
+    /// TLS-terminating proxy).
+    public var secureCookies = false
     /// Largest page of `GET /v1/events`.
     public var maxPageSize = 1000
     /// Most rows one `POST /v1/query` may return; more is an error that says so.

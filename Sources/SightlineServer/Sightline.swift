@@ -19,7 +19,7 @@ import SightlineWAL
 /// - Every route but `GET /health` requires a key: the ingest key to write, the read key to read.
 public struct Sightline: Sendable {
     /// The Hummingbird application; run it with `runService()` or in a ServiceGroup.
-    public let application: Application<RouterResponder<BasicRequestContext>>
+    public let application: Application<RouterResponder<SightlineRequestContext>>
     /// Keys created by this start (first start only): print them once, they are not stored in clear.
     public let createdKeys: [(KeyStore.Scope, String)]
     /// What the log found on disk at start.
@@ -28,6 +28,9 @@ public struct Sightline: Sendable {
     public let applier: StoreApplier
     public let ingestor: Ingestor
     public let store: SQLiteEventStore
+    /// The dashboard admin's password when this start created it (first start, no
+    /// `SIGHTLINE_ADMIN_PASSWORD`): print it once, it is stored only as a hash.
+    public let createdAdminPassword: String?
 
     /// Opens (or creates) the data directory and builds the application.
     ///
@@ -78,12 +81,22 @@ public struct Sightline: Sendable {
         } catch {
             throw ServerError(code: .store, message: "cannot open the SQLite store in \(directory.path)", underlying: "\(error)")
         }
+        let accounts: SQLiteAccountStore
+        let auth: DashboardAuth
+        let adminPassword: String?
+        do {
+            accounts = try SQLiteAccountStore(path: directory.appendingPathComponent("accounts.sqlite").path)
+            auth = DashboardAuth(accounts: accounts, secureCookies: configuration.secureCookies)
+            adminPassword = try auth.ensureAdmin(pinnedPassword: configuration.pinnedAdminPassword, nowMicros: Self.nowMicros(), logger: logger)
+        } catch {
+            throw ServerError(code: .store, message: "cannot open the dashboard accounts in \(directory.path)", underlying: "\(error)")
+        }
         let ingestor = Ingestor(wal: wal, configuration: configuration.ingest, now: { Self.nowMicros() })
         let routesFile = directory.appendingPathComponent("routes.json")
         let applier = StoreApplier(wal: wal, store: store, logger: logger, routes: Self.loadRoutes(routesFile, logger: logger))
         let metrics = ServerMetrics()
 
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: SightlineRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         let routes = Routes(
             keys: keys,
@@ -94,6 +107,7 @@ public struct Sightline: Sendable {
             applier: applier,
             queries: QueryEngine(executor: store, maxRows: configuration.queryMaxRows, timeLimit: configuration.queryTimeLimit),
             rollups: store,
+            auth: auth,
             configuration: configuration
         )
         routes.register(on: router)
@@ -101,13 +115,13 @@ public struct Sightline: Sendable {
         let application = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sightline"),
-            services: [LogLifecycle(wal: wal, store: store, routes: applier.routes, routesFile: routesFile, logger: logger), applier],
+            services: [LogLifecycle(wal: wal, store: store, accounts: accounts, routes: applier.routes, routesFile: routesFile, logger: logger), applier],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger
         )
         return Sightline(
             application: application, createdKeys: created, recovery: recovery,
-            wal: wal, applier: applier, ingestor: ingestor, store: store
+            wal: wal, applier: applier, ingestor: ingestor, store: store, createdAdminPassword: adminPassword
         )
     }
 
@@ -133,6 +147,7 @@ public struct Sightline: Sendable {
 struct LogLifecycle: Service {
     let wal: WriteAheadLog
     let store: SQLiteEventStore
+    let accounts: SQLiteAccountStore
     let routes: RouteLearner
     let routesFile: URL
     let logger: Logger
@@ -145,6 +160,7 @@ struct LogLifecycle: Service {
             logger.warning("could not save the learned route templates", metadata: ["error": "\(type(of: error))"])
         }
         await wal.close()
+        try? accounts.close()
         do {
             try store.close()
         } catch {

@@ -39,13 +39,15 @@ struct Demo: AsyncParsableCommand {
         let readKey = KeyStoreDemoKeys.make("read")
         configuration.pinnedIngestKey = ingestKey
         configuration.pinnedReadKey = readKey
+        let adminPassword = ProcessInfo.processInfo.environment["SIGHTLINE_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 } ?? KeyStoreDemoKeys.make("admin")
+        configuration.pinnedAdminPassword = adminPassword
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let server = try Sightline.make(configuration: configuration, logger: logger) { port in
             portContinuation.yield(port)
             portContinuation.finish()
         }
         let traffic = DemoTraffic(
-            ports: ports, host: configuration.host, ingestKey: ingestKey, readKey: readKey, dataDirectory: directory,
+            ports: ports, host: configuration.host, ingestKey: ingestKey, readKey: readKey, adminPassword: adminPassword, dataDirectory: directory,
             backfillMinutes: backfillMinutes, rateFactor: rateFactor, logger: logger
         )
         var services: [any Service] = [server.application, traffic]
@@ -80,6 +82,7 @@ struct DemoTraffic: Service {
     let host: String
     let ingestKey: String
     let readKey: String
+    let adminPassword: String
     let dataDirectory: String
     let backfillMinutes: Int
     let rateFactor: Double
@@ -92,6 +95,7 @@ struct DemoTraffic: Service {
         print("""
 
         Sightline demo is running on \(url)  (data: \(dataDirectory))
+          dashboard:  \(url)/   user: admin   password: \(adminPassword)
           ingest key: \(ingestKey)
           read key:   \(readKey)
 

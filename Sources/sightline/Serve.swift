@@ -28,12 +28,17 @@ struct Serve: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         configuration.pinnedIngestKey = environment["SIGHTLINE_INGEST_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         configuration.pinnedReadKey = environment["SIGHTLINE_READ_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        configuration.pinnedAdminPassword = environment["SIGHTLINE_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
         let host = configuration.host
         let server = try Sightline.make(configuration: configuration, logger: logger) { port in
             print("Sightline is listening on http://\(host):\(port)")
             fflush(nil)
         }
         printKeys(server.createdKeys)
+        if let password = server.createdAdminPassword {
+            print("Dashboard: http://\(host):\(configuration.port)/  user: admin  password: \(password)  (shown only now; set SIGHTLINE_ADMIN_PASSWORD to choose it)")
+            fflush(nil)
+        }
         let group = ServiceGroup(configuration: .init(
             services: [server.application],
             gracefulShutdownSignals: [.sigterm, .sigint],

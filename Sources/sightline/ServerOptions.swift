@@ -30,6 +30,9 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Seconds one query may run before it is stopped.")
     var queryTimeout = 10.0
 
+    @Flag(help: "Mark the dashboard session cookie Secure (when served over HTTPS, e.g. behind a TLS proxy).")
+    var secureCookies = false
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -41,6 +44,7 @@ struct ServerOptions: ParsableArguments {
         configuration.maxBodyBytes = maxBodyBytes
         configuration.ingest.maxBatchEvents = maxBatchEvents
         configuration.walQuotaBytes = walQuotaBytes
+        configuration.secureCookies = secureCookies
         configuration.queryMaxRows = max(1, queryMaxRows)
         configuration.queryTimeLimit = .milliseconds(Int64(max(0.001, queryTimeout) * 1000))
         return configuration

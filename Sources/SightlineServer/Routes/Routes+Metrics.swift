@@ -16,7 +16,7 @@ extension Routes {
         "consumers": ["from", "to"],
     ]
 
-    func registerMetrics(on router: Router<BasicRequestContext>) {
+    func registerMetrics(on router: Router<SightlineRequestContext>) {
         let metricsService = MetricsService(store: rollups)
         router.get("/v1/metrics/overview") { request, _ in
             let query = try metricsQuery(request, "overview")

@@ -1,11 +1,13 @@
 import CompressNIO
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import SightlineCore
 import SightlineIngest
 import SightlineInsights
 import SightlineQuery
+import SightlineSQLite
 import SightlineStorage
 import SightlineWAL
 
@@ -19,9 +21,10 @@ struct Routes: Sendable {
     let applier: StoreApplier
     let queries: QueryEngine
     let rollups: any RollupStore
+    let auth: DashboardAuth
     let configuration: ServerConfiguration
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<SightlineRequestContext>) {
         router.get("/health") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
         }
@@ -37,6 +40,8 @@ struct Routes: Sendable {
             try await listEvents(request)
         }
         registerMetrics(on: router)
+        registerAuth(on: router)
+        registerDashboard(on: router)
         router.post("/v1/query") { request, _ in
             try await query(request)
         }
@@ -50,9 +55,21 @@ struct Routes: Sendable {
         }
     }
 
-    /// Checks `Authorization: Bearer <key>` against the project's keys and the needed scope.
+    /// Checks `Authorization: Bearer <key>` against the project's keys and the needed scope; for
+    /// the read scope a dashboard session cookie also admits, with its CSRF token on POSTs.
     func authorize(_ request: Request, _ scope: KeyStore.Scope) throws {
         guard let header = request.headers[.authorization] else {
+            if scope == .read, let token = DashboardAuth.cookieToken(request) {
+                guard let session = try auth.session(token: token, nowMicros: Sightline.nowMicros()) else {
+                    throw APIError.unauthorized("the dashboard session has expired: sign in again")
+                }
+                if request.method != .get && request.method != .head {
+                    guard let csrf = request.headers[HTTPField.Name("X-CSRF-Token")!], csrf == session.csrfToken else {
+                        throw APIError(.forbidden, code: "csrf", message: "missing or wrong X-CSRF-Token header for this session")
+                    }
+                }
+                return
+            }
             throw APIError.unauthorized("missing 'Authorization: Bearer <key>' header; use the \(scope.rawValue) key printed on first start")
         }
         let prefix = "bearer "
@@ -70,7 +87,7 @@ struct Routes: Sendable {
 
     // MARK: Ingest
 
-    func ingest(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    func ingest(_ request: Request, context: SightlineRequestContext) async throws -> Response {
         try authorize(request, .ingest)
         var buffer: ByteBuffer
         do {
