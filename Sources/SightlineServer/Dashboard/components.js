@@ -71,7 +71,9 @@ export function dataTable(columns, opts) {
           if (va === null || va === undefined) return 1; // nulls last
           if (vb === null || vb === undefined) return -1;
           if (typeof va === "number" && typeof vb === "number") return (va - vb) * dir;
-          return String(va).localeCompare(String(vb)) * dir;
+          // Case-insensitive code-point order: stable across browsers and locales.
+          const sa = String(va).toLowerCase(), sb = String(vb).toLowerCase();
+          return (sa < sb ? -1 : sa > sb ? 1 : 0) * dir;
         });
       }
     }
