@@ -11,7 +11,7 @@ import SightlineStorage
 // The query-language benchmark of docs/BENCHMARKS.md: queries over 24 hours of generated events
 // in a real SQLite store, run through QueryEngine (the code path of POST /v1/query without HTTP).
 //
-// Usage: QueryBench [--events N] [--runs N] [--db PATH]
+// Usage: QueryBench [--events N] [--runs N] [--db PATH] [--metrics-only]
 // The store is seeded once (kept at --db; default $BENCH_DIR or the temporary directory) with
 // N events from the demo traffic generator spread evenly over 24 hours. To seed in minutes rather
 // than hours, the secondary indexes are dropped while rows are written and created again after
@@ -24,6 +24,7 @@ func option(_ name: String) -> String? {
 }
 let eventCount = option("--events").flatMap(Int.init) ?? 10_000_000
 let runs = option("--runs").flatMap(Int.init) ?? 5
+let metricsOnly = arguments.contains("--metrics-only")  // skip the query-language part
 let directory = ProcessInfo.processInfo.environment["BENCH_DIR"] ?? NSTemporaryDirectory()
 let path = option("--db") ?? URL(fileURLWithPath: directory).appendingPathComponent("query-bench-\(eventCount).sqlite").path
 let day: Int64 = 86_400_000_000
@@ -43,28 +44,7 @@ print("opened the store in \(Int(seconds(since: opened))) s")
 let existing = try await store.count()
 if existing != eventCount {
     precondition(existing == 0, "\(path) holds \(existing) events, not \(eventCount): remove it to seed again")
-    
-// MARK: Dashboard metrics (rollups)
-
-let metrics = MetricsService(store: store)
-print("metrics | median ms | runs (ms)")
-let metricCalls: [(String, @Sendable () async throws -> Void)] = [
-    ("overview, 24 h", { _ = try await metrics.overview(from: start, to: end, service: nil) }),
-    ("endpoints, 24 h", { _ = try await metrics.endpoints(from: start, to: end, service: nil, method: nil) }),
-    ("overview, last 1 h", { _ = try await metrics.overview(from: end - 3_600_000_000, to: end, service: nil) }),
-    ("consumers, 24 h", { _ = try await metrics.consumers(from: start, to: end) }),
-]
-for (name, call) in metricCalls {
-    try await call()
-    var times: [Double] = []
-    for _ in 0..<runs {
-        let began = ContinuousClock.now
-        try await call()
-        times.append(seconds(since: began) * 1000)
-    }
-    print("\(name) | \(String(format: "%.1f", median(times))) | \(times.map { String(format: "%.1f", $0) }.joined(separator: " / "))")
-}
-try store.close()
+    try store.close()
     let began = ContinuousClock.now
     let queue = try DatabaseQueue(path: path)
     let indexSQL = try queue.read { db in
@@ -126,7 +106,7 @@ func median(_ values: [Double]) -> Double {
     return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 print("query | median ms | runs (ms) | rows | rows scanned")
-for query in queries {
+for query in metricsOnly ? [] : queries {
     _ = try await engine.run(query.text, from: start, to: end, now: end)  // warm the page cache
     var times: [Double] = []
     var last: QueryResult?
@@ -137,5 +117,25 @@ for query in queries {
     }
     let list = times.map { String(format: "%.1f", $0) }.joined(separator: " / ")
     print("\(query.name) | \(String(format: "%.1f", median(times))) | \(list) | \(last?.rows.count ?? 0) | \(last?.statistics.rowsScanned ?? 0)")
+}
+// MARK: Dashboard metrics (rollups)
+
+let metrics = MetricsService(store: store)
+print("metrics | median ms | runs (ms)")
+let metricCalls: [(String, @Sendable () async throws -> Void)] = [
+    ("overview, 24 h", { _ = try await metrics.overview(from: start, to: end, service: nil) }),
+    ("endpoints, 24 h", { _ = try await metrics.endpoints(from: start, to: end, service: nil, method: nil) }),
+    ("overview, last 1 h", { _ = try await metrics.overview(from: end - 3_600_000_000, to: end, service: nil) }),
+    ("consumers, 24 h", { _ = try await metrics.consumers(from: start, to: end) }),
+]
+for (name, call) in metricCalls {
+    try await call()
+    var times: [Double] = []
+    for _ in 0..<runs {
+        let began = ContinuousClock.now
+        try await call()
+        times.append(seconds(since: began) * 1000)
+    }
+    print("\(name) | \(String(format: "%.1f", median(times))) | \(times.map { String(format: "%.1f", $0) }.joined(separator: " / "))")
 }
 try store.close()
