@@ -110,7 +110,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "SightlineCrashTests",
+            name: "SightlineEndToEndTests",
             dependencies: [
                 "SightlineCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
