@@ -15,24 +15,8 @@ import SightlineStorage
 /// - An event without a route is rolled up under the template inferred from its path.
 enum RollupTables {
     static let statements = [
-        """
-        CREATE TABLE rollup_minute (
-            bucket INTEGER NOT NULL, service TEXT NOT NULL, route TEXT NOT NULL, method TEXT NOT NULL,
-            status_class INTEGER NOT NULL, count INTEGER NOT NULL, errors INTEGER NOT NULL,
-            client_errors INTEGER NOT NULL, request_bytes INTEGER NOT NULL, response_bytes INTEGER NOT NULL,
-            sketch BLOB NOT NULL,
-            PRIMARY KEY (bucket, service, route, method, status_class)
-        ) STRICT, WITHOUT ROWID
-        """,
-        """
-        CREATE TABLE rollup_hour (
-            bucket INTEGER NOT NULL, service TEXT NOT NULL, route TEXT NOT NULL, method TEXT NOT NULL,
-            status_class INTEGER NOT NULL, count INTEGER NOT NULL, errors INTEGER NOT NULL,
-            client_errors INTEGER NOT NULL, request_bytes INTEGER NOT NULL, response_bytes INTEGER NOT NULL,
-            sketch BLOB NOT NULL,
-            PRIMARY KEY (bucket, service, route, method, status_class)
-        ) STRICT, WITHOUT ROWID
-        """,
+        latencyRollupTable("rollup_minute"),
+        latencyRollupTable("rollup_hour"),
         """
         CREATE TABLE rollup_consumer_hour (
             bucket INTEGER NOT NULL, consumer TEXT NOT NULL, service TEXT NOT NULL, route TEXT NOT NULL,
@@ -49,6 +33,19 @@ enum RollupTables {
         ) STRICT, WITHOUT ROWID
         """,
     ]
+
+    /// The minute and hour tables share one shape (a name from this file, never user text).
+    static func latencyRollupTable(_ name: String) -> String {
+        """
+        CREATE TABLE \(name) (
+            bucket INTEGER NOT NULL, service TEXT NOT NULL, route TEXT NOT NULL, method TEXT NOT NULL,
+            status_class INTEGER NOT NULL, count INTEGER NOT NULL, errors INTEGER NOT NULL,
+            client_errors INTEGER NOT NULL, request_bytes INTEGER NOT NULL, response_bytes INTEGER NOT NULL,
+            sketch BLOB NOT NULL,
+            PRIMARY KEY (bucket, service, route, method, status_class)
+        ) STRICT, WITHOUT ROWID
+        """
+    }
 
     /// Creates the tables and rolls up the events already stored (a store from before rollups).
     static func create(_ db: Database) throws {

@@ -17,7 +17,10 @@ public struct Totals: Sendable, Equatable, Encodable {
     public init() {}
 
     init(_ rollups: [MinuteRollup]) throws {
-        let merged = try MinuteRollup.merged(rollups)
+        self.init(merged: try MinuteRollup.merged(rollups))
+    }
+
+    init(merged: MinuteRollup) {
         requests = merged.count
         errors = merged.errors
         clientErrors = merged.clientErrors
@@ -67,19 +70,18 @@ public struct SeriesPoint: Sendable, Equatable, Encodable {
     }
 }
 
-/// One endpoint's figures over a window.
+/// One endpoint's figures over a window: its totals, plus when it was first and last seen.
 public struct EndpointStats: Sendable, Equatable, Encodable {
     public var endpoint: EndpointID
-    public var requests: Int64 = 0
-    public var errors: Int64 = 0
-    public var clientErrors: Int64 = 0
-    public var errorRate: Double = 0
-    public var p50Ms: Double?
-    public var p95Ms: Double?
-    public var p99Ms: Double?
-    public var bytesOut: Int64 = 0
+    public var totals = Totals()
     public var firstSeen: String?
     public var lastSeen: String?
+
+    public var requests: Int64 { totals.requests }
+    public var errors: Int64 { totals.errors }
+    public var p50Ms: Double? { totals.p50Ms }
+    public var p95Ms: Double? { totals.p95Ms }
+    public var p99Ms: Double? { totals.p99Ms }
 
     public init(endpoint: EndpointID) {
         self.endpoint = endpoint
@@ -87,36 +89,22 @@ public struct EndpointStats: Sendable, Equatable, Encodable {
 
     init(endpoint: EndpointID, rollup: MinuteRollup) {
         self.endpoint = endpoint
-        requests = rollup.count
-        errors = rollup.errors
-        clientErrors = rollup.clientErrors
-        errorRate = rollup.count == 0 ? 0 : Double(rollup.errors) / Double(rollup.count)
-        p50Ms = rollup.latency.quantile(0.5).map(MetricsService.rounded)
-        p95Ms = rollup.latency.quantile(0.95).map(MetricsService.rounded)
-        p99Ms = rollup.latency.quantile(0.99).map(MetricsService.rounded)
-        bytesOut = rollup.responseBytes
+        totals = Totals(merged: rollup)
     }
 
     enum CodingKeys: String, CodingKey {
-        case service, method, route, requests, errors, clientErrors = "client_errors", errorRate = "error_rate"
-        case p50Ms = "p50_ms", p95Ms = "p95_ms", p99Ms = "p99_ms", bytesOut = "bytes_out", firstSeen = "first_seen", lastSeen = "last_seen"
+        case service, method, route, firstSeen = "first_seen", lastSeen = "last_seen"
     }
 
+    /// The endpoint's keys and its totals' keys in one JSON object.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(endpoint.service, forKey: .service)
         try container.encode(endpoint.method, forKey: .method)
         try container.encode(endpoint.route, forKey: .route)
-        try container.encode(requests, forKey: .requests)
-        try container.encode(errors, forKey: .errors)
-        try container.encode(clientErrors, forKey: .clientErrors)
-        try container.encode(errorRate, forKey: .errorRate)
-        try container.encode(p50Ms, forKey: .p50Ms)
-        try container.encode(p95Ms, forKey: .p95Ms)
-        try container.encode(p99Ms, forKey: .p99Ms)
-        try container.encode(bytesOut, forKey: .bytesOut)
         try container.encode(firstSeen, forKey: .firstSeen)
         try container.encode(lastSeen, forKey: .lastSeen)
+        try totals.encode(to: encoder)
     }
 }
 
