@@ -14,8 +14,11 @@ public struct CompiledQuery: Sendable, Equatable {
     public let columns: [ResultColumn]
     /// The `maxRows` the query was compiled with; more rows than this means "truncated".
     public let rowLimit: Int
+    /// Whether the query reads rollup tables rather than raw events (``RollupRouting``).
+    public let readsRollups: Bool
 
-    public init(sql: String, parameters: [SQLValue], columns: [ResultColumn], rowLimit: Int) {
+    public init(sql: String, parameters: [SQLValue], columns: [ResultColumn], rowLimit: Int, readsRollups: Bool = false) {
+        self.readsRollups = readsRollups
         self.sql = sql
         self.parameters = parameters
         self.columns = columns

@@ -22,11 +22,14 @@ public struct QueryStatistics: Sendable, Equatable {
     public var rowsReturned: Int
     /// Wall time from the start of compilation to the last row, in milliseconds.
     public var elapsedMilliseconds: Double
+    /// Whether rollup rows answered the query (`rowsScanned` then counts rollup rows).
+    public var readRollups: Bool
 
-    public init(rowsScanned: Int, rowsReturned: Int, elapsedMilliseconds: Double) {
+    public init(rowsScanned: Int, rowsReturned: Int, elapsedMilliseconds: Double, readRollups: Bool = false) {
         self.rowsScanned = rowsScanned
         self.rowsReturned = rowsReturned
         self.elapsedMilliseconds = elapsedMilliseconds
+        self.readRollups = readRollups
     }
 }
 
@@ -90,6 +93,7 @@ public struct QueryEngine: Sendable {
         }
         let elapsed = clock.now - start
         result.statistics.rowsReturned = result.rows.count
+        result.statistics.readRollups = compiled.readsRollups
         result.statistics.elapsedMilliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         return result
     }

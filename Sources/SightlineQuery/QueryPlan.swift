@@ -62,6 +62,8 @@ enum AggregateFunction: Sendable, Equatable {
     case count, countIf, distinctCount, sum, average, minimum, maximum
     /// Exact percentile with `p` in 0...100 (see `SQLiteDialect` for the definition).
     case percentile(Double)
+    /// A percentile (0…100) of merged latency sketches (rollup rows), see ``RollupRouting``.
+    case sketchQuantile(Double)
 }
 
 /// A typed expression of the plan.
@@ -127,6 +129,8 @@ struct SelectBlock: Sendable {
     indirect enum Source: Sendable {
         case events
         case subquery(SelectBlock)
+        /// A rollup table (`rollup_minute` or `rollup_hour`), see ``RollupRouting``.
+        case rollups(String)
     }
 
     var source: Source

@@ -22,15 +22,20 @@
 public struct SQLiteDialect: SQLDialect {
     /// Whether the innermost `WHERE` calls `sl_scanned()` (see above).
     public var countsScannedRows: Bool
+    /// Whether summaries that rollups answer exactly read the rollup tables (``RollupRouting``;
+    /// percentiles then come from merged sketches, `sl_sketch_quantile(sketch, p)`, within 1 %).
+    public var routesToRollups: Bool
 
-    public init(countsScannedRows: Bool = false) {
+    public init(countsScannedRows: Bool = false, routesToRollups: Bool = false) {
         self.countsScannedRows = countsScannedRows
+        self.routesToRollups = routesToRollups
     }
 
     public func generate(_ plan: QueryPlan) -> CompiledQuery {
         var builder = SQLBuilder()
-        render(plan.root, into: &builder)
-        return CompiledQuery(sql: builder.sql, parameters: builder.parameters, columns: plan.columns, rowLimit: plan.rowLimit)
+        let rollups = routesToRollups ? RollupRouting.rewriteInnermost(plan.root) : nil
+        render(rollups ?? plan.root, into: &builder)
+        return CompiledQuery(sql: builder.sql, parameters: builder.parameters, columns: plan.columns, rowLimit: plan.rowLimit, readsRollups: rollups != nil)
     }
 
     /// The JSON path for object keys, e.g. `["request", "headers", "content-type"]` →
@@ -73,13 +78,19 @@ public struct SQLiteDialect: SQLDialect {
         switch block.source {
         case .events:
             b.append("events")
+        case .rollups(let table):
+            precondition(table == "rollup_minute" || table == "rollup_hour")  // a closed set, never user text
+            b.append(table)
         case .subquery(let inner):
             b.append("(")
             render(inner, into: &b)
             b.append(")")
         }
         let countsHere: Bool
-        if case .events = block.source { countsHere = countsScannedRows } else { countsHere = false }
+        switch block.source {
+        case .events, .rollups: countsHere = countsScannedRows
+        case .subquery: countsHere = false
+        }
         if countsHere {
             b.append(block.filters.isEmpty ? " WHERE sl_scanned()" : " WHERE sl_scanned() AND ")
         } else if !block.filters.isEmpty {
@@ -295,6 +306,12 @@ public struct SQLiteDialect: SQLDialect {
                 if let argument { render(argument, into: &b) }
                 b.append(", ")
                 b.bind(.real(percent))
+                b.append(")")
+            case .sketchQuantile(let percent):
+                b.append("sl_sketch_quantile(")
+                if let argument { render(argument, into: &b) }
+                b.append(", ")
+                b.bind(.real(percent / 100))
                 b.append(")")
             }
         case .asText(let value):

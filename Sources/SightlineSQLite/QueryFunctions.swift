@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SightlineInsights
 import Synchronization
 
 /// The SQL functions compiled queries call (see `SQLiteDialect` in SightlineQuery), registered on
@@ -11,6 +12,7 @@ enum QueryFunctions {
     /// Adds the functions to a connection (called from `prepareDatabase`).
     static func register(on db: Database) {
         db.add(function: DatabaseFunction("sl_percentile", argumentCount: 2, pure: true, aggregate: NearestRankPercentile.self))
+        db.add(function: DatabaseFunction("sl_sketch_quantile", argumentCount: 2, pure: true, aggregate: SketchQuantile.self))
         db.add(function: DatabaseFunction("sl_regexp", argumentCount: 2, pure: true) { arguments in
             guard let text = String.fromDatabaseValue(arguments[1]) else { return nil }
             guard let pattern = String.fromDatabaseValue(arguments[0]) else { return nil }
@@ -79,6 +81,31 @@ struct NearestRankPercentile: DatabaseAggregate {
         let rank = max(1, Int((percent / 100 * Double(sorted.count)).rounded(.up)))
         let value = sorted[min(rank, sorted.count) - 1]
         return allIntegers ? Int64(value) : value
+    }
+}
+
+/// `sl_sketch_quantile(sketch, q)`: merges the serialized latency sketches of the group and
+/// returns their quantile `q` (0…1; nearest rank, within the sketch's relative accuracy); NULL
+/// for no values. Used when a summary is answered from rollup rows.
+struct SketchQuantile: DatabaseAggregate {
+    private var merged = LatencySketch()
+    private var quantile: Double?
+
+    init() {}
+
+    mutating func step(_ dbValues: [DatabaseValue]) throws {
+        if quantile == nil, let q = Double.fromDatabaseValue(dbValues[1]) { quantile = q }
+        guard let blob = Data.fromDatabaseValue(dbValues[0]) else { return }
+        do {
+            try merged.merge(LatencySketch(serialized: Array(blob)))
+        } catch {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "a rollup row holds an unreadable latency sketch")
+        }
+    }
+
+    func finalize() throws -> (any DatabaseValueConvertible)? {
+        guard let quantile else { return nil }
+        return merged.quantile(quantile)
     }
 }
 

@@ -13,7 +13,7 @@ import SightlineStorage
 ///   handler interrupts it at its deadline.
 /// - At most `rowLimit + 1` rows are read.
 extension SQLiteEventStore: QueryExecutor {
-    public var queryDialect: any SQLDialect { SQLiteDialect(countsScannedRows: true) }
+    public var queryDialect: any SQLDialect { SQLiteDialect(countsScannedRows: true, routesToRollups: true) }
 
     public func execute(_ query: CompiledQuery, timeLimit: Duration) async throws -> QueryResult {
         let deadline = DispatchTime.now().uptimeNanoseconds &+ UInt64(max(0, timeLimit / .nanoseconds(1)))

@@ -379,3 +379,53 @@ enum Golden {
         #expect(compiled.sql.filter { $0 == "?" }.count == compiled.parameters.count)
     }
 }
+
+@Suite struct RollupRoutingTests {
+    static let hour: Int64 = 3_600_000_000
+    static let from: Int64 = 1_800_000_000_000_000 - 1_800_000_000_000_000 % hour - 24 * hour
+
+    func compile(_ query: String, from: Int64? = RollupRoutingTests.from, to: Int64? = RollupRoutingTests.from + 24 * RollupRoutingTests.hour) throws -> CompiledQuery {
+        try QueryCompiler().compile(query, now: goldenNow, options: CompileOptions(from: from, to: to, maxRows: 100), dialect: SQLiteDialect(routesToRollups: true))
+    }
+
+    @Test("summaries rollups answer exactly read the hour or minute table")
+    func routed() throws {
+        let count = try compile("summarize count() by route")
+        #expect(count.readsRollups)
+        #expect(count.sql == #"SELECT route, SUM(count) AS "count_" FROM rollup_hour WHERE bucket >= ? AND bucket < ? GROUP BY 1 LIMIT ?"#)
+        #expect(count.parameters == [.int(Self.from / 60_000_000), .int(Self.from / 60_000_000 + 24 * 60), .int(101)])
+
+        let p95 = try compile("where status >= 500 and service == \"shop\" | summarize p95=percentile(duration_ms, 95), bytes=sum(response_size) by route, bin(timestamp, 1h) | sort by p95 desc")
+        #expect(p95.readsRollups)
+        #expect(p95.sql.contains("FROM rollup_hour"))
+        #expect(p95.sql.contains("sl_sketch_quantile(sketch, ?)") && p95.sql.contains("SUM(response_bytes)") && p95.sql.contains("status_class >= ?"))
+        #expect(p95.parameters.contains(.real(0.95)))
+
+        // A window on whole minutes (not hours) reads minute rows.
+        let minutes = try compile("summarize count() by service", from: Self.from + 60_000_000, to: Self.from + 61 * 60_000_000)
+        #expect(minutes.readsRollups && minutes.sql.contains("FROM rollup_minute"))
+        #expect(try compile("summarize count() by bin(timestamp, 5m)").sql.contains("FROM rollup_minute"))
+    }
+
+    @Test("anything rollups cannot answer exactly reads raw events", arguments: [
+        "summarize dcount(user_id) by route",
+        "summarize count() by consumer",
+        "where status == 404 | summarize count() by route",
+        "where path startswith \"/a\" | summarize count()",
+        "summarize avg(duration_ms) by route",
+        "summarize count() by bin(timestamp, 30s)",
+        "take 10",
+        "summarize n = 2 * count() by route",
+    ])
+    func notRouted(_ query: String) throws {
+        let compiled = try compile(query)
+        #expect(!compiled.readsRollups)
+        #expect(!compiled.sql.contains("rollup_"))
+    }
+
+    @Test("an unaligned window reads raw events")
+    func unaligned() throws {
+        #expect(!(try compile("summarize count() by route", from: Self.from + 1)).readsRollups)
+        #expect(!(try compile("summarize count() by route", from: Self.from, to: Self.from + 90_000_000 + 1)).readsRollups)
+    }
+}

@@ -1,6 +1,7 @@
 import Foundation
 import SightlineCore
 import SightlineInsights
+import SightlineQuery
 import SightlineSQLite
 import SightlineStorage
 import Testing
@@ -148,5 +149,72 @@ struct RollupStoreTests {
         #expect(day.from == Self.hourStart && day.to == Self.hourStart + 24 * hour && day.bucketMicros == hour)
         let week = MetricsService.Window(from: Self.hourStart, to: Self.hourStart + 7 * 24 * hour)
         #expect(week.bucketMicros == hour && week.to - week.from == 7 * 24 * hour)
+    }
+}
+
+/// Summaries answered from rollups give the raw answer: counts and sums exactly, percentiles
+/// within the sketches' 1 %.
+@Suite("Queries routed to rollups on a real SQLite store")
+struct RollupRoutedQueryTests {
+    static let templater = RouteTemplater()
+
+    func withStore(_ body: (SQLiteEventStore) async throws -> Void) async throws {
+        try await withTemporaryStore { store in
+            // As the store applier writes them: every event has a route (inferred when missing).
+            let rows = QueryResultsTests.events.enumerated().map { offset, event in
+                var row = StoredEvent(event, seq: UInt64(offset + 1), document: EventEncoder.encode(event))
+                row.route = event.route ?? Self.templater.template(path: event.path)
+                return row
+            }
+            try await store.write(rows, checkpoint: UInt64(rows.count))
+            try await body(store)
+        }
+    }
+
+    func run(_ store: SQLiteEventStore, _ query: String, rollups: Bool, from: Int64, to: Int64) async throws -> QueryResult {
+        let compiled = try QueryCompiler().compile(query, now: to, options: CompileOptions(from: from, to: to), dialect: SQLiteDialect(countsScannedRows: true, routesToRollups: rollups))
+        #expect(compiled.readsRollups == rollups, "\(query)")
+        return try await store.execute(compiled, timeLimit: .seconds(30))
+    }
+
+    func keyed(_ result: QueryResult, keys: Int) -> [String: [SQLValue]] {
+        Dictionary(uniqueKeysWithValues: result.rows.map { row in
+            (row.prefix(keys).map { "\($0)" }.joined(separator: "|"), Array(row.dropFirst(keys)))
+        })
+    }
+
+    @Test("counts and sums are exact", arguments: [
+        ("summarize n=count() by route", 1),
+        ("where status >= 500 | summarize n=count(), bytes=sum(response_size) by service, method", 2),
+        ("where service in (\"shop\", \"auth\") and status < 400 | summarize n=count() by bin(timestamp, 1h), route", 2),
+    ])
+    func exact(_ query: String, _ keys: Int) async throws {
+        try await withStore { store in
+            let from = RollupStoreTests.hourStart
+            let to = from + 5 * 3_600_000_000
+            let raw = try await run(store, query, rollups: false, from: from, to: to)
+            let rolled = try await run(store, query, rollups: true, from: from, to: to)
+            #expect(!raw.rows.isEmpty)
+            #expect(keyed(rolled, keys: keys) == keyed(raw, keys: keys))
+            #expect(rolled.statistics.rowsScanned < raw.statistics.rowsScanned)
+        }
+    }
+
+    @Test("percentiles are within 1 % of the exact values")
+    func percentiles() async throws {
+        try await withStore { store in
+            let from = RollupStoreTests.hourStart + 3_600_000_000
+            let to = from + 2 * 3_600_000_000
+            let query = "summarize p50=p50(duration_ms), p95=percentile(duration_ms, 95), p99=p99(duration_ms) by route, bin(timestamp, 1h)"
+            let raw = keyed(try await run(store, query, rollups: false, from: from, to: to), keys: 2)
+            let rolled = keyed(try await run(store, query, rollups: true, from: from, to: to), keys: 2)
+            #expect(Set(raw.keys) == Set(rolled.keys))
+            for (key, exactRow) in raw {
+                for (exact, estimate) in zip(exactRow, rolled[key] ?? []) {
+                    guard case .real(let e) = exact, case .real(let r) = estimate else { Issue.record("\(key): \(exact) vs \(estimate)"); continue }
+                    #expect(abs(r - e) <= e * 0.01 + 0.001, "\(key): \(r) vs \(e)")
+                }
+            }
+        }
     }
 }

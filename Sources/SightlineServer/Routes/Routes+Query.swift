@@ -73,7 +73,7 @@ extension Routes {
             bytes.append(UInt8(ascii: "]"))
         }
         let statistics = result.statistics
-        bytes.append(contentsOf: #"],"statistics":{"rows_scanned":\#(statistics.rowsScanned),"rows_returned":\#(statistics.rowsReturned),"elapsed_ms":\#((statistics.elapsedMilliseconds * 1000).rounded() / 1000)}}"#.utf8)
+        bytes.append(contentsOf: #"],"statistics":{"rows_scanned":\#(statistics.rowsScanned),"rows_returned":\#(statistics.rowsReturned),"elapsed_ms":\#((statistics.elapsedMilliseconds * 1000).rounded() / 1000),"source":"\#(statistics.readRollups ? "rollups" : "events")"}}"#.utf8)
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
