@@ -54,8 +54,12 @@ public struct CompileOptions: Sendable, Equatable {
     public var to: Int64?
     /// Most rows the caller wants; the SQL fetches at most `maxRows + 1`.
     public var maxRows: Int
+    /// Whether summaries may be answered from rollups (exact counts, percentiles within 1 %);
+    /// `false` always reads raw events (exact percentiles).
+    public var useRollups: Bool
 
-    public init(from: Int64? = nil, to: Int64? = nil, maxRows: Int = 10_000) {
+    public init(from: Int64? = nil, to: Int64? = nil, maxRows: Int = 10_000, useRollups: Bool = true) {
+        self.useRollups = useRollups
         self.from = from
         self.to = to
         self.maxRows = maxRows

@@ -122,7 +122,7 @@ struct Planner {
         block.limit = min(block.limit ?? Int64.max, rowLimit)
         let root = finalize(block, outermost: true)
         let columns = block.columns.map { ResultColumn(name: $0.name, sqlAlias: $0.name, type: $0.expression.type.columnType) }
-        return QueryPlan(root: root, columns: columns, rowLimit: options.maxRows)
+        return QueryPlan(root: root, columns: columns, rowLimit: options.maxRows, allowsRollups: options.useRollups)
     }
 
     static func isPlainName(_ expression: Expression) -> Bool {

@@ -79,12 +79,13 @@ public struct QueryEngine: Sendable {
     ///   - from: inclusive start of the time window, µs since the epoch.
     ///   - to: exclusive end of the time window.
     ///   - now: what `now()` and `ago()` mean, µs since the epoch.
+    ///   - exact: read raw events even when rollups could answer (exact percentiles, slower).
     /// - Throws: ``QueryError`` for a query that does not compile or exceeds a limit; the
     ///   backend's error when the store fails.
-    public func run(_ text: String, from: Int64? = nil, to: Int64? = nil, now: Int64) async throws -> QueryResult {
+    public func run(_ text: String, from: Int64? = nil, to: Int64? = nil, now: Int64, exact: Bool = false) async throws -> QueryResult {
         let clock = ContinuousClock()
         let start = clock.now
-        let compiled = try compiler.compile(text, now: now, options: CompileOptions(from: from, to: to, maxRows: maxRows), dialect: executor.queryDialect)
+        let compiled = try compiler.compile(text, now: now, options: CompileOptions(from: from, to: to, maxRows: maxRows, useRollups: !exact), dialect: executor.queryDialect)
         var result = try await executor.execute(compiled, timeLimit: timeLimit)
         if result.rows.count > maxRows {
             throw QueryError(

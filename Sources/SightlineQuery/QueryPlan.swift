@@ -9,6 +9,8 @@ public struct QueryPlan: Sendable {
     public let columns: [ResultColumn]
     /// The caller's `maxRows`.
     public let rowLimit: Int
+    /// Whether a dialect may answer from rollups (``CompileOptions/useRollups``).
+    let allowsRollups: Bool
 }
 
 /// The internal type of an expression (a superset of `ColumnType`).
@@ -62,6 +64,8 @@ enum AggregateFunction: Sendable, Equatable {
     case count, countIf, distinctCount, sum, average, minimum, maximum
     /// Exact percentile with `p` in 0...100 (see `SQLiteDialect` for the definition).
     case percentile(Double)
+    /// `count()` over rollup rows: the sum of their counts, 0 for none (as `COUNT(*)`).
+    case rollupCount
     /// A percentile (0…100) of merged latency sketches (rollup rows), see ``RollupRouting``.
     case sketchQuantile(Double)
 }

@@ -129,7 +129,7 @@ enum RollupRouting {
         var result = expression
         switch (function, argument?.kind) {
         case (.count, nil):
-            result.kind = .aggregate(.sum, column("count"))
+            result.kind = .aggregate(.rollupCount, column("count"))
         case (.sum, .column("response_size")?):
             result.kind = .aggregate(.sum, column("response_bytes"))
         case (.sum, .column("request_size")?):

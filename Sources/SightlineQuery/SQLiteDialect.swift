@@ -33,7 +33,7 @@ public struct SQLiteDialect: SQLDialect {
 
     public func generate(_ plan: QueryPlan) -> CompiledQuery {
         var builder = SQLBuilder()
-        let rollups = routesToRollups ? RollupRouting.rewriteInnermost(plan.root) : nil
+        let rollups = routesToRollups && plan.allowsRollups ? RollupRouting.rewriteInnermost(plan.root) : nil
         render(rollups ?? plan.root, into: &builder)
         return CompiledQuery(sql: builder.sql, parameters: builder.parameters, columns: plan.columns, rowLimit: plan.rowLimit, readsRollups: rollups != nil)
     }
@@ -288,6 +288,10 @@ public struct SQLiteDialect: SQLDialect {
             switch function {
             case .count:
                 b.append("COUNT(*)")
+            case .rollupCount:
+                b.append("COALESCE(SUM(")
+                if let argument { render(argument, into: &b) }
+                b.append("), 0)")
             case .countIf:
                 b.append("COUNT(CASE WHEN ")
                 if let argument { render(argument, into: &b) }

@@ -24,6 +24,9 @@ struct Query: AsyncParsableCommand {
     @Option(help: "End of the time window (exclusive): RFC 3339 or a duration back from now.")
     var to: String?
 
+    @Flag(help: "Read raw events even when rollups could answer the summary (exact percentiles, slower).")
+    var exact = false
+
     @Option(help: "Output format: table, json or csv.")
     var format: OutputFormat = .table
 
@@ -43,7 +46,8 @@ struct Query: AsyncParsableCommand {
         }
         let text = query == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : query
         let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
-        var request: [String: String] = ["query": text]
+        var request: [String: Any] = ["query": text]
+        if exact { request["exact"] = true }
         if let from { request["from"] = Timestamp.format(try Self.time(from, now: now, option: "--from")) }
         if let to { request["to"] = Timestamp.format(try Self.time(to, now: now, option: "--to")) }
         let body = try JSONSerialization.data(withJSONObject: request)
@@ -83,7 +87,8 @@ struct Query: AsyncParsableCommand {
             let statistics = json["statistics"] as? [String: Any] ?? [:]
             let scanned = statistics["rows_scanned"] as? Int ?? 0
             let elapsed = statistics["elapsed_ms"] as? Double ?? 0
-            FileHandle.standardError.write(Data("\(rows.count) row\(rows.count == 1 ? "" : "s") (\(scanned) events scanned, \(elapsed) ms)\n".utf8))
+            let source = statistics["source"] as? String == "rollups" ? "rollup rows" : "events"
+            FileHandle.standardError.write(Data("\(rows.count) row\(rows.count == 1 ? "" : "s") (\(scanned) \(source) scanned, \(elapsed) ms)\n".utf8))
         }
     }
 

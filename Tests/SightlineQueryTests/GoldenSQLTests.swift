@@ -392,7 +392,7 @@ enum Golden {
     func routed() throws {
         let count = try compile("summarize count() by route")
         #expect(count.readsRollups)
-        #expect(count.sql == #"SELECT route, SUM(count) AS "count_" FROM rollup_hour WHERE bucket >= ? AND bucket < ? GROUP BY 1 LIMIT ?"#)
+        #expect(count.sql == #"SELECT route, COALESCE(SUM(count), 0) AS "count_" FROM rollup_hour WHERE bucket >= ? AND bucket < ? GROUP BY 1 LIMIT ?"#)
         #expect(count.parameters == [.int(Self.from / 60_000_000), .int(Self.from / 60_000_000 + 24 * 60), .int(101)])
 
         let p95 = try compile("where status >= 500 and service == \"shop\" | summarize p95=percentile(duration_ms, 95), bytes=sum(response_size) by route, bin(timestamp, 1h) | sort by p95 desc")

@@ -85,7 +85,7 @@ struct QueryResultsTests {
     @Test("count by service matches a brute-force count")
     func countByService() async throws {
         try await withSeededEngine { engine, _ in
-            let result = try await engine.run("summarize n=count() by service", now: Self.now)
+            let result = try await engine.run("summarize n=count() by service", now: Self.now, exact: true)
             #expect(result.columns.map(\.name) == ["service", "n"])
             let expected = Dictionary(grouping: Self.events, by: \.service).mapValues(\.count)
             #expect(keyed(result).mapValues { number($0[0]).map(Int.init) } == expected.mapValues { Optional($0) })
@@ -96,7 +96,7 @@ struct QueryResultsTests {
     @Test("percentiles per route are exact nearest-rank values", arguments: [50.0, 90.0, 95.0, 99.0, 99.9, 0, 100])
     func percentiles(_ p: Double) async throws {
         try await withSeededEngine { engine, _ in
-            let result = try await engine.run("summarize v=percentile(duration_ms, \(p)), n=count() by route", now: Self.now)
+            let result = try await engine.run("summarize v=percentile(duration_ms, \(p)), n=count() by route", now: Self.now, exact: true)
             let byRoute = Dictionary(grouping: Self.events, by: { $0.route ?? "<null>" })
             let rows = keyed(result)
             #expect(rows.count == byRoute.count)
@@ -109,7 +109,7 @@ struct QueryResultsTests {
     @Test("p50/p90/p95/p99 shorthands agree with percentile()")
     func shorthands() async throws {
         try await withSeededEngine { engine, _ in
-            let result = try await engine.run("where service == \"shop\" | summarize p50(duration_ms), p90(duration_ms), p95(duration_ms), p99(duration_ms)", now: Self.now)
+            let result = try await engine.run("where service == \"shop\" | summarize p50(duration_ms), p90(duration_ms), p95(duration_ms), p99(duration_ms)", now: Self.now, exact: true)
             let durations = Self.events.filter { $0.service == "shop" }.compactMap(\.durationMs)
             #expect(result.rows.count == 1)
             #expect(result.rows[0].map(number) == [50.0, 90, 95, 99].map { nearestRank(durations, $0) })
@@ -121,7 +121,7 @@ struct QueryResultsTests {
         try await withSeededEngine { engine, _ in
             let from = Self.base + 3_600_000_000
             let to = Self.base + 2 * 3_600_000_000
-            let result = try await engine.run("where status >= 500 | summarize n=count() by consumer | sort by n desc", from: from, to: to, now: Self.now)
+            let result = try await engine.run("where status >= 500 | summarize n=count() by consumer | sort by n desc", from: from, to: to, now: Self.now, exact: true)
             let window = Self.events.filter { $0.timestampMicros >= from && $0.timestampMicros < to && $0.status >= 500 }
             let expected = Dictionary(grouping: window, by: { $0.consumer?.id ?? "<null>" }).mapValues(\.count)
             #expect(keyed(result).mapValues { number($0[0]).map(Int.init) } == expected.mapValues { Optional($0) })
@@ -135,7 +135,7 @@ struct QueryResultsTests {
     @Test("bin(timestamp, 5m) counts per five minutes")
     func bins() async throws {
         try await withSeededEngine { engine, _ in
-            let result = try await engine.run("summarize n=count() by bin(timestamp, 5m) | sort by timestamp asc", now: Self.now)
+            let result = try await engine.run("summarize n=count() by bin(timestamp, 5m) | sort by timestamp asc", now: Self.now, exact: true)
             let span: Int64 = 300_000_000
             let expected = Dictionary(grouping: Self.events, by: { $0.timestampMicros / span * span }).mapValues(\.count)
             #expect(result.columns.first?.type == .datetime)
@@ -150,7 +150,7 @@ struct QueryResultsTests {
     @Test("dcount, countif, sum, avg, min, max")
     func aggregates() async throws {
         try await withSeededEngine { engine, _ in
-            let result = try await engine.run("summarize users=dcount(user_id), errors=countif(status >= 500), bytes=sum(response_size), slowest=max(duration_ms), fastest=min(duration_ms), mean=avg(duration_ms)", now: Self.now)
+            let result = try await engine.run("summarize users=dcount(user_id), errors=countif(status >= 500), bytes=sum(response_size), slowest=max(duration_ms), fastest=min(duration_ms), mean=avg(duration_ms)", now: Self.now, exact: true)
             let row = try #require(result.rows.first)
             let durations = Self.events.compactMap(\.durationMs)
             #expect(number(row[0]).map(Int.init) == Set(Self.events.compactMap(\.userID)).count)
@@ -171,7 +171,7 @@ struct QueryResultsTests {
     ] as [(String, @Sendable (Event) -> Bool)])
     func jsonPaths(_ query: String, _ predicate: @Sendable (Event) -> Bool) async throws {
         try await withSeededEngine { engine, _ in
-            let result = try await engine.run(query, now: Self.now)
+            let result = try await engine.run(query, now: Self.now, exact: true)
             #expect(result.rows.first.flatMap { number($0[0]) }.map(Int.init) == Self.events.filter(predicate).count)
         }
     }
@@ -192,7 +192,7 @@ struct QueryResultsTests {
     ] as [(String, @Sendable (Event) -> Bool)])
     func stringOperators(_ filter: String, _ predicate: @Sendable (Event) -> Bool) async throws {
         try await withSeededEngine { engine, _ in
-            let result = try await engine.run("\(filter) | summarize n=count()", now: Self.now)
+            let result = try await engine.run("\(filter) | summarize n=count()", now: Self.now, exact: true)
             #expect(result.rows.first.flatMap { number($0[0]) }.map(Int.init) == Self.events.filter(predicate).count, "\(filter)")
         }
     }
@@ -200,7 +200,7 @@ struct QueryResultsTests {
     @Test("events come back newest first with the default columns")
     func defaultListing() async throws {
         try await withSeededEngine { engine, _ in
-            let result = try await engine.run("where service == \"auth\" | take 5", now: Self.now)
+            let result = try await engine.run("where service == \"auth\" | take 5", now: Self.now, exact: true)
             let expected = Self.events.filter { $0.service == "auth" }.sorted { $0.timestampMicros > $1.timestampMicros }.prefix(5)
             let idColumn = try #require(result.columns.firstIndex { $0.name == "id" })
             #expect(result.rows.map { text($0[idColumn]) } == expected.map { $0.id ?? "" })
@@ -210,16 +210,16 @@ struct QueryResultsTests {
     @Test("more rows than the limit is an error, not a silent cut")
     func rowLimit() async throws {
         try await withSeededEngine(maxRows: 100) { engine, _ in
-            await #expect(throws: QueryError.self) { try await engine.run("where service == \"shop\"", now: Self.now) }
+            await #expect(throws: QueryError.self) { try await engine.run("where service == \"shop\"", now: Self.now, exact: true) }
             do {
-                _ = try await engine.run("project id, status", now: Self.now)
+                _ = try await engine.run("project id, status", now: Self.now, exact: true)
                 Issue.record("expected the row limit")
             } catch let error as QueryError {
                 #expect(error.code == .rowLimitExceeded)
                 #expect(error.message.contains("100"))
             }
             // Exactly at the limit is fine.
-            #expect(try await engine.run("take 100", now: Self.now).rows.count == 100)
+            #expect(try await engine.run("take 100", now: Self.now, exact: true).rows.count == 100)
         }
     }
 
@@ -227,7 +227,7 @@ struct QueryResultsTests {
     func timeLimit() async throws {
         try await withSeededEngine(timeLimit: .zero) { engine, _ in
             do {
-                _ = try await engine.run("summarize dcount(path), p99(duration_ms) by route, consumer", now: Self.now)
+                _ = try await engine.run("summarize dcount(path), p99(duration_ms) by route, consumer", now: Self.now, exact: true)
                 Issue.record("expected the time limit")
             } catch let error as QueryError {
                 #expect(error.code == .timeLimitExceeded)
@@ -240,7 +240,7 @@ struct QueryResultsTests {
         try await withSeededEngine { engine, store in
             for hostile in [#"x'; DROP TABLE events; --"#, #"" OR 1=1 --"#, "a\u{0}b", "/* */ UNION SELECT doc FROM events"] {
                 let literal = "\"" + hostile.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\u{0}", with: "\\u0000") + "\""
-                if let result = try? await engine.run("where service == \(literal) | summarize count()", now: Self.now) {
+                if let result = try? await engine.run("where service == \(literal) | summarize count()", now: Self.now, exact: true) {
                     #expect(result.rows.first.flatMap { number($0[0]) } == 0)
                 }
             }

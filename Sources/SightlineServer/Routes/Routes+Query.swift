@@ -6,7 +6,8 @@ import SightlineQuery
 
 /// `POST /v1/query`: runs one query of the query language (docs/specs/query-language.md).
 ///
-/// Request: `{"query": "...", "from": "RFC 3339", "to": "RFC 3339"}` (`from`/`to` optional).
+/// Request: `{"query": "...", "from": "RFC 3339", "to": "RFC 3339", "exact": false}` (all but
+/// `query` optional).
 /// Answer: `{"columns": [{"name", "type"}], "rows": [[...]], "statistics": {"rows_scanned",
 /// "rows_returned", "elapsed_ms"}}`; datetimes as RFC 3339 strings, booleans as JSON booleans.
 extension Routes {
@@ -17,6 +18,8 @@ extension Routes {
         var query: String
         var from: String?
         var to: String?
+        /// Read raw events even when rollups could answer (exact percentiles).
+        var exact: Bool?
     }
 
     func query(_ request: Request) async throws -> Response {
@@ -47,7 +50,7 @@ extension Routes {
         }
         let result: QueryResult
         do {
-            result = try await queries.run(body.query, from: from, to: to, now: Sightline.nowMicros())
+            result = try await queries.run(body.query, from: from, to: to, now: Sightline.nowMicros(), exact: body.exact ?? false)
         } catch let error as QueryError {
             throw APIError(queryError: error)
         }
