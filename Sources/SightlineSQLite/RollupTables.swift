@@ -12,7 +12,8 @@ import SightlineStorage
 /// - `rollup_minute.bucket` is the epoch minute; `rollup_hour.bucket` the epoch minute the hour
 ///   starts at. Both rows of an event carry the same counters and latency sketch (a serialized
 ///   ``LatencySketch``), so an hour row equals the merge of its sixty minute rows.
-/// - An event without a route is rolled up under the template inferred from its path.
+/// - Every event row has a route (the insert path and this migration template routeless paths),
+///   and an event is rolled up under the route its row holds.
 enum RollupTables {
     static let statements = [
         latencyRollupTable("rollup_minute"),
@@ -47,20 +48,30 @@ enum RollupTables {
         """
     }
 
-    /// Creates the tables and rolls up the events already stored (a store from before rollups).
+    /// Creates the tables, gives routeless events the template of their path (as the insert path
+    /// does), and rolls up the events already stored (a store from before rollups).
     static func create(_ db: Database) throws {
         for statement in statements { try db.execute(sql: statement) }
         let templater = RouteTemplater()
+        let update = try db.makeStatement(sql: "UPDATE events SET route = ? WHERE seq = ?")
+        var after: Int64 = -1
+        while true {
+            let rows = try Row.fetchAll(db, sql: "SELECT seq, path FROM events WHERE route IS NULL AND seq > ? ORDER BY seq LIMIT 10000", arguments: [after])
+            guard let last = rows.last else { break }
+            for row in rows {
+                let path: String = row[1]
+                try update.execute(arguments: [templater.template(path: path), row[0] as Int64])
+            }
+            after = last[0]
+        }
         var accumulator = Accumulator()
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT ts, service, route, path, method, status, duration_ms, request_size, response_size, consumer_id FROM events
+            SELECT ts, service, route, method, status, duration_ms, request_size, response_size, consumer_id FROM events
             """)
         while let row = try rows.next() {
-            let path: String = row[3]
             accumulator.add(RollupInput(
-                timestampMicros: row[0], service: row[1], route: (row[2] as String?) ?? templater.template(path: path),
-                method: row[4], status: row[5], durationMs: row[6], requestSize: row[7], responseSize: row[8],
-                consumerID: row[9]))
+                timestampMicros: row[0], service: row[1], route: row[2], method: row[3], status: row[4],
+                durationMs: row[5], requestSize: row[6], responseSize: row[7], consumerID: row[8]))
             if accumulator.pending >= 100_000 { try accumulator.flush(into: db) }
         }
         try accumulator.flush(into: db)

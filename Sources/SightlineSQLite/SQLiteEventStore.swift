@@ -202,14 +202,18 @@ public final class SQLiteEventStore: EventStore {
             defer { binder.finish(statement.sqliteStatement) }
             var rollups = RollupTables.Accumulator()
             let templater = RouteTemplater()
-            for event in events {
+            for var event in events {
+                // Every stored event has a route: the one sent, the applier's learned template, or
+                // (rows written past the applier) the path's stateless template. The column and
+                // the rollups hold the same one, so summaries from either agree.
+                if event.route == nil { event.route = templater.template(path: event.path) }
                 let code = binder.insert(event, with: statement.sqliteStatement)
                 guard code == SQLITE_DONE else { throw db.error(code) }
                 // Roll up only what was inserted: a duplicate id or a replayed seq adds nothing.
                 guard sqlite3_changes(db.sqliteConnection) == 1 else { continue }
                 rollups.add(RollupInput(
                     timestampMicros: event.timestampMicros, service: event.service,
-                    route: event.route ?? templater.template(path: event.path), method: event.method, status: event.status,
+                    route: event.route ?? "", method: event.method, status: event.status,
                     durationMs: event.durationMs, requestSize: event.requestSize, responseSize: event.responseSize,
                     consumerID: event.consumerID))
             }

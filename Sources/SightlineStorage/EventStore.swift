@@ -6,6 +6,9 @@
 /// - Atomic and durable: the events of a call and its checkpoint commit together or not at all,
 ///   and are on stable storage when the call returns.
 /// - The checkpoint never moves backwards: a lower `checkpoint` leaves the stored one as it is.
+/// - Every stored event has a route: an event written without one is stored under its path's
+///   template (`RouteTemplater` in SightlineInsights; the store applier normally sets a learned
+///   template first), and rollups use the same route.
 public protocol EventWriter: Sendable {
     /// Inserts events (ignoring ids already stored, so replay never duplicates) and records
     /// `checkpoint` (the highest WAL seq applied) in the same transaction: durable and atomic.

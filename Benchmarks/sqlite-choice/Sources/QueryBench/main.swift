@@ -11,7 +11,7 @@ import SightlineStorage
 // The query-language benchmark of docs/BENCHMARKS.md: queries over 24 hours of generated events
 // in a real SQLite store, run through QueryEngine (the code path of POST /v1/query without HTTP).
 //
-// Usage: QueryBench [--events N] [--runs N] [--db PATH] [--metrics-only]
+// Usage: QueryBench [--events N] [--runs N] [--db PATH] [--metrics-only] [--exact]
 // The store is seeded once (kept at --db; default $BENCH_DIR or the temporary directory) with
 // N events from the demo traffic generator spread evenly over 24 hours. To seed in minutes rather
 // than hours, the secondary indexes are dropped while rows are written and created again after
@@ -25,6 +25,7 @@ func option(_ name: String) -> String? {
 let eventCount = option("--events").flatMap(Int.init) ?? 10_000_000
 let runs = option("--runs").flatMap(Int.init) ?? 5
 let metricsOnly = arguments.contains("--metrics-only")  // skip the query-language part
+let exact = arguments.contains("--exact")  // raw events only, no rollup routing
 let directory = ProcessInfo.processInfo.environment["BENCH_DIR"] ?? NSTemporaryDirectory()
 let path = option("--db") ?? URL(fileURLWithPath: directory).appendingPathComponent("query-bench-\(eventCount).sqlite").path
 let day: Int64 = 86_400_000_000
@@ -105,18 +106,18 @@ func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
     return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
-print("query | median ms | runs (ms) | rows | rows scanned")
+print("query | median ms | runs (ms) | rows | rows scanned | source")
 for query in metricsOnly ? [] : queries {
-    _ = try await engine.run(query.text, from: start, to: end, now: end)  // warm the page cache
+    _ = try await engine.run(query.text, from: start, to: end, now: end, exact: exact)  // warm the page cache
     var times: [Double] = []
     var last: QueryResult?
     for _ in 0..<runs {
-        let result = try await engine.run(query.text, from: start, to: end, now: end)
+        let result = try await engine.run(query.text, from: start, to: end, now: end, exact: exact)
         times.append(result.statistics.elapsedMilliseconds)
         last = result
     }
     let list = times.map { String(format: "%.1f", $0) }.joined(separator: " / ")
-    print("\(query.name) | \(String(format: "%.1f", median(times))) | \(list) | \(last?.rows.count ?? 0) | \(last?.statistics.rowsScanned ?? 0)")
+    print("\(query.name) | \(String(format: "%.1f", median(times))) | \(list) | \(last?.rows.count ?? 0) | \(last?.statistics.rowsScanned ?? 0) | \(last?.statistics.readRollups == true ? "rollups" : "events")")
 }
 // MARK: Dashboard metrics (rollups)
 
