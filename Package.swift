@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", exact: "1.39.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "3.12.3"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", exact: "1.5.0"),
     ],
@@ -35,6 +36,12 @@ let package = Package(
         .target(name: "SightlineStorage", dependencies: ["SightlineCore"], swiftSettings: swiftSettings),
         .target(name: "SightlineQuery", swiftSettings: swiftSettings),
         .target(name: "SightlineInsights", dependencies: ["SightlineCore"], swiftSettings: swiftSettings),
+        // OTLP/HTTP decoding and mapping; Generated/ is protoc-gen-swift output (scripts/generate-otlp.sh).
+        .target(
+            name: "SightlineOTLP",
+            dependencies: ["SightlineCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "SightlineSQLite",
             dependencies: [
@@ -62,7 +69,7 @@ let package = Package(
         .target(
             name: "SightlineServer",
             dependencies: [
-                "SightlineCore", "SightlineWAL", "SightlineStorage", "SightlineSQLite", "SightlineIngest", "SightlineQuery", "SightlineInsights",
+                "SightlineCore", "SightlineWAL", "SightlineStorage", "SightlineSQLite", "SightlineIngest", "SightlineQuery", "SightlineInsights", "SightlineOTLP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -92,6 +99,12 @@ let package = Package(
         ),
         .testTarget(name: "SightlineCoreTests", dependencies: ["SightlineCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SightlineDemoTests", dependencies: ["SightlineDemo", "SightlineCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SightlineOTLPTests",
+            dependencies: ["SightlineOTLP", "SightlineCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SightlineInsightsTests", dependencies: ["SightlineInsights", "SightlineCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SightlineQueryTests", dependencies: ["SightlineQuery"], swiftSettings: swiftSettings),
         .testTarget(name: "SightlineWALTests", dependencies: ["SightlineWAL"], swiftSettings: swiftSettings),

@@ -7,6 +7,7 @@
 //   .build/release/StoreBench none all     # step 2: SQLiteEventStore inserts, without / with indexes
 //   .build/release/QueryBench              # query language over 10M events (docs/BENCHMARKS.md)
 //   .build/release/RollupsBench            # latency sketch accuracy and speed (docs/rollups.md)
+//   .build/release/OTLPBench               # decode + map a 1,000-span OTLP export (docs/specs/otlp.md)
 //   .build/release/RouteTemplateBench      # route templating speed (docs/endpoint-discovery.md)
 //
 // Sources/SightlineStorage and Sources/SightlineSQLite are symbolic links to the main package's
@@ -20,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", exact: "1.13.2"),
         .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", exact: "1.39.0"),
     ],
     targets: [
         .target(name: "BenchRows"),
@@ -36,6 +38,8 @@ let package = Package(
         .target(name: "SightlineQuery"),
         .target(name: "SightlineDemo"),
         .target(name: "SightlineInsights", dependencies: ["SightlineCore"]),
+        .target(name: "SightlineOTLP", dependencies: ["SightlineCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .executableTarget(name: "OTLPBench", dependencies: ["SightlineOTLP", "SightlineCore"]),
         .executableTarget(name: "RollupsBench", dependencies: ["SightlineInsights"]),
         .executableTarget(name: "RouteTemplateBench", dependencies: ["SightlineInsights"]),
         .target(name: "SightlineStorage", dependencies: ["SightlineCore"]),

@@ -63,10 +63,32 @@ public final class Ingestor: Sendable {
             counters.withLock { $0.batchesRefused += 1 }
             throw IngestError(code: error.code == .tooManyEvents ? .tooLarge : .badBatch, message: error.message)
         }
-        var batch = WALBatch(reservingCapacity: body.count + decoded.events.count * 64)
+        try await append(decoded.events, receivedAtMicros: received, sizeHint: body.count)
+        counters.withLock { $0.rejected += decoded.rejected.count }
+        return IngestResult(accepted: decoded.events.count, rejected: decoded.rejected)
+    }
+
+    /// Durably appends events that were decoded elsewhere (e.g. from OTLP spans); they must
+    /// satisfy ``Event``'s invariants.
+    ///
+    /// - Returns: how many were accepted (all of them, or it throws).
+    /// - Throws: ``IngestError`` when nothing was accepted (log full, closed, I/O).
+    public func ingest(events: [Event]) async throws(IngestError) -> Int {
+        guard events.count <= configuration.maxBatchEvents else {
+            counters.withLock { $0.batchesRefused += 1 }
+            throw IngestError(code: .tooLarge, message: "more than \(configuration.maxBatchEvents) events in one request: send smaller batches")
+        }
+        try await append(events, receivedAtMicros: now(), sizeHint: events.count * 512)
+        return events.count
+    }
+
+    /// Assigns missing ids and the receive time, encodes the canonical JSON and appends it to
+    /// the log; counts the events accepted when the append is durable.
+    private func append(_ events: [Event], receivedAtMicros received: Int64, sizeHint: Int) async throws(IngestError) {
+        var batch = WALBatch(reservingCapacity: sizeHint + events.count * 64)
         var payload: [UInt8] = []
         payload.reserveCapacity(1024)
-        for var event in decoded.events {
+        for var event in events {
             if event.id == nil { event.id = ids.next(nowMicros: received) }
             event.receivedAtMicros = received
             payload.removeAll(keepingCapacity: true)
@@ -90,11 +112,7 @@ public final class Ingestor: Sendable {
                 }
             }
         }
-        counters.withLock {
-            $0.accepted += decoded.events.count
-            $0.rejected += decoded.rejected.count
-        }
-        return IngestResult(accepted: decoded.events.count, rejected: decoded.rejected)
+        counters.withLock { $0.accepted += events.count }
     }
 }
 

@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOCore
+import SightlineIngest
 
 /// The one error type the HTTP layer answers with: a status, a stable code and a message that says
 /// how to fix the problem, as `{"error": {"code": "...", "message": "..."}}`.
@@ -42,6 +43,17 @@ public struct APIError: HTTPResponseError, Sendable, CustomStringConvertible {
         if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer realm=\"sightline\"" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// An ingest failure that accepted nothing.
+    init(ingestError error: IngestError) {
+        switch error.code {
+        case .badBatch: self.init(.badRequest, code: "bad_batch", message: error.message)
+        case .tooLarge: self.init(.contentTooLarge, code: "batch_too_large", message: error.message)
+        case .full: self.init(.serviceUnavailable, code: "wal_full", message: error.message, retryAfterSeconds: error.retryAfterSeconds)
+        case .unavailable: self.init(.serviceUnavailable, code: "shutting_down", message: error.message, retryAfterSeconds: error.retryAfterSeconds)
+        case .io: self.init(.internalServerError, code: "io", message: error.message)
+        }
     }
 
     static func unauthorized(_ message: String) -> APIError { APIError(.unauthorized, code: "unauthorized", message: message) }

@@ -41,6 +41,7 @@ struct Routes: Sendable {
         }
         registerMetrics(on: router)
         registerAuth(on: router)
+        registerOTLP(on: router)
         registerDashboard(on: router)
         router.post("/v1/query") { request, _ in
             try await query(request)
@@ -89,36 +90,12 @@ struct Routes: Sendable {
 
     func ingest(_ request: Request, context: SightlineRequestContext) async throws -> Response {
         try authorize(request, .ingest)
-        var buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: configuration.maxBodyBytes)
-        } catch is NIOTooManyBytesError {
-            throw APIError(.contentTooLarge, code: "body_too_large", message: "the body is larger than \(configuration.maxBodyBytes) bytes: send smaller batches")
-        }
-        if let encoding = request.headers[.contentEncoding]?.lowercased(), encoding != "identity" {
-            guard encoding == "gzip" || encoding == "x-gzip" || encoding == "deflate" else {
-                throw APIError(.unsupportedMediaType, code: "unsupported_encoding", message: "Content-Encoding '\(encoding.prefix(32))' is not supported: use gzip, deflate or none")
-            }
-            do {
-                buffer = try buffer.decompress(with: encoding == "deflate" ? .deflate() : .gzip(), maxSize: configuration.maxBodyBytes)
-            } catch let error as CompressNIOError where error == .bufferOverflow {
-                throw APIError(.contentTooLarge, code: "body_too_large", message: "the body is larger than \(configuration.maxBodyBytes) bytes once decompressed: send smaller batches")
-            } catch {
-                throw APIError.badRequest("the body is not valid \(encoding) data")
-            }
-        }
-        let body = buffer.readBytes(length: buffer.readableBytes) ?? []
+        let body = try await ingestBody(request)
         let result: IngestResult
         do {
             result = try await ingestor.ingest(body)
         } catch {
-            switch error.code {
-            case .badBatch: throw APIError(.badRequest, code: "bad_batch", message: error.message)
-            case .tooLarge: throw APIError(.contentTooLarge, code: "batch_too_large", message: error.message)
-            case .full: throw APIError(.serviceUnavailable, code: "wal_full", message: error.message, retryAfterSeconds: error.retryAfterSeconds)
-            case .unavailable: throw APIError(.serviceUnavailable, code: "shutting_down", message: error.message, retryAfterSeconds: error.retryAfterSeconds)
-            case .io: throw APIError(.internalServerError, code: "io", message: error.message)
-            }
+            throw APIError(ingestError: error)
         }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(32 + result.rejected.count * 96)
@@ -137,6 +114,29 @@ struct Routes: Sendable {
         // 200 when all were accepted or some were; 400 when every event was invalid.
         let status: HTTPResponse.Status = result.accepted == 0 && !result.rejected.isEmpty ? .badRequest : .ok
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// The request body, decompressed (gzip, deflate), within `--max-body-bytes`.
+    func ingestBody(_ request: Request) async throws -> [UInt8] {
+        var buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: configuration.maxBodyBytes)
+        } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, code: "body_too_large", message: "the body is larger than \(configuration.maxBodyBytes) bytes: send smaller batches")
+        }
+        if let encoding = request.headers[.contentEncoding]?.lowercased(), encoding != "identity" {
+            guard encoding == "gzip" || encoding == "x-gzip" || encoding == "deflate" else {
+                throw APIError(.unsupportedMediaType, code: "unsupported_encoding", message: "Content-Encoding '\(encoding.prefix(32))' is not supported: use gzip, deflate or none")
+            }
+            do {
+                buffer = try buffer.decompress(with: encoding == "deflate" ? .deflate() : .gzip(), maxSize: configuration.maxBodyBytes)
+            } catch let error as CompressNIOError where error == .bufferOverflow {
+                throw APIError(.contentTooLarge, code: "body_too_large", message: "the body is larger than \(configuration.maxBodyBytes) bytes once decompressed: send smaller batches")
+            } catch {
+                throw APIError.badRequest("the body is not valid \(encoding) data")
+            }
+        }
+        return buffer.readBytes(length: buffer.readableBytes) ?? []
     }
 
     // MARK: Read
