@@ -36,6 +36,8 @@ let package = Package(
         .target(name: "SightlineStorage", dependencies: ["SightlineCore"], swiftSettings: swiftSettings),
         .target(name: "SightlineQuery", swiftSettings: swiftSettings),
         .target(name: "SightlineInsights", dependencies: ["SightlineCore"], swiftSettings: swiftSettings),
+        .target(name: "SightlineAccessLog", dependencies: ["SightlineCore"], swiftSettings: swiftSettings),
+        .target(name: "SightlineDetection", swiftSettings: swiftSettings),
         // OTLP/HTTP decoding and mapping; Generated/ is protoc-gen-swift output (scripts/generate-otlp.sh).
         .target(
             name: "SightlineOTLP",
@@ -105,6 +107,8 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "SightlineAccessLogTests", dependencies: ["SightlineAccessLog", "SightlineCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SightlineDetectionTests", dependencies: ["SightlineDetection"], exclude: ["Data"], swiftSettings: swiftSettings),
         .testTarget(name: "SightlineInsightsTests", dependencies: ["SightlineInsights", "SightlineCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SightlineQueryTests", dependencies: ["SightlineQuery"], swiftSettings: swiftSettings),
         .testTarget(name: "SightlineWALTests", dependencies: ["SightlineWAL"], swiftSettings: swiftSettings),

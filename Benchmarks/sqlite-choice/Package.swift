@@ -7,6 +7,8 @@
 //   .build/release/StoreBench none all     # step 2: SQLiteEventStore inserts, without / with indexes
 //   .build/release/QueryBench              # query language over 10M events (docs/BENCHMARKS.md)
 //   .build/release/RollupsBench            # latency sketch accuracy and speed (docs/rollups.md)
+//   .build/release/AccessLogBench          # access-log parsing lines/s (docs/specs/access-logs.md)
+//   .build/release/PayloadEval             # classifier metrics and speed, run from the repository root (docs/DETECTION.md)
 //   .build/release/OTLPBench               # decode + map a 1,000-span OTLP export (docs/specs/otlp.md)
 //   .build/release/RouteTemplateBench      # route templating speed (docs/endpoint-discovery.md)
 //
@@ -39,6 +41,10 @@ let package = Package(
         .target(name: "SightlineDemo"),
         .target(name: "SightlineInsights", dependencies: ["SightlineCore"]),
         .target(name: "SightlineOTLP", dependencies: ["SightlineCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(name: "SightlineAccessLog", dependencies: ["SightlineCore"]),
+        .target(name: "SightlineDetection"),
+        .executableTarget(name: "AccessLogBench", dependencies: ["SightlineAccessLog", "SightlineCore"]),
+        .executableTarget(name: "PayloadEval", dependencies: ["SightlineDetection"]),
         .executableTarget(name: "OTLPBench", dependencies: ["SightlineOTLP", "SightlineCore"]),
         .executableTarget(name: "RollupsBench", dependencies: ["SightlineInsights"]),
         .executableTarget(name: "RouteTemplateBench", dependencies: ["SightlineInsights"]),
