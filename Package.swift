@@ -87,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "sightline",
             dependencies: [
-                "SightlineCore", "SightlineServer", "SightlineDemo", "SightlineIngest", "SightlineQuery",
+                "SightlineCore", "SightlineServer", "SightlineDemo", "SightlineIngest", "SightlineQuery", "SightlineAccessLog", "SightlineDetection",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -129,7 +129,7 @@ let package = Package(
         .testTarget(
             name: "SightlineEndToEndTests",
             dependencies: [
-                "SightlineCore",
+                "SightlineCore", "SightlineSQLite", "SightlineInsights",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
