@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "SightlineQuery", swiftSettings: swiftSettings),
         .target(name: "SightlineInsights", dependencies: ["SightlineCore"], swiftSettings: swiftSettings),
         .target(name: "SightlineAccessLog", dependencies: ["SightlineCore"], swiftSettings: swiftSettings),
-        .target(name: "SightlineDetection", swiftSettings: swiftSettings),
+        .target(name: "SightlineDetection", dependencies: ["SightlineCore"], swiftSettings: swiftSettings),
         // OTLP/HTTP decoding and mapping; Generated/ is protoc-gen-swift output (scripts/generate-otlp.sh).
         .target(
             name: "SightlineOTLP",
@@ -108,6 +108,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SightlineAccessLogTests", dependencies: ["SightlineAccessLog", "SightlineCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SightlineDetectionBehaviourTests", dependencies: ["SightlineDetection", "SightlineCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SightlineDetectionTests", dependencies: ["SightlineDetection"], exclude: ["Data"], swiftSettings: swiftSettings),
         .testTarget(name: "SightlineInsightsTests", dependencies: ["SightlineInsights", "SightlineCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SightlineQueryTests", dependencies: ["SightlineQuery"], swiftSettings: swiftSettings),

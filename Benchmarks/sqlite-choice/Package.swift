@@ -8,6 +8,7 @@
 //   .build/release/QueryBench              # query language over 10M events (docs/BENCHMARKS.md)
 //   .build/release/RollupsBench            # latency sketch accuracy and speed (docs/rollups.md)
 //   .build/release/AccessLogBench          # access-log parsing lines/s (docs/specs/access-logs.md)
+//   .build/release/DetectorBench           # behavioural detectors: matrix, benign run, events/s (docs/specs/detectors.md)
 //   .build/release/PayloadEval             # classifier metrics and speed, run from the repository root (docs/DETECTION.md)
 //   .build/release/OTLPBench               # decode + map a 1,000-span OTLP export (docs/specs/otlp.md)
 //   .build/release/RouteTemplateBench      # route templating speed (docs/endpoint-discovery.md)
@@ -42,7 +43,8 @@ let package = Package(
         .target(name: "SightlineInsights", dependencies: ["SightlineCore"]),
         .target(name: "SightlineOTLP", dependencies: ["SightlineCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "SightlineAccessLog", dependencies: ["SightlineCore"]),
-        .target(name: "SightlineDetection"),
+        .target(name: "SightlineDetection", dependencies: ["SightlineCore"]),
+        .executableTarget(name: "DetectorBench", dependencies: ["SightlineDetection", "SightlineCore"]),
         .executableTarget(name: "AccessLogBench", dependencies: ["SightlineAccessLog", "SightlineCore"]),
         .executableTarget(name: "PayloadEval", dependencies: ["SightlineDetection"]),
         .executableTarget(name: "OTLPBench", dependencies: ["SightlineOTLP", "SightlineCore"]),
