@@ -71,7 +71,7 @@ let package = Package(
         .target(
             name: "SightlineServer",
             dependencies: [
-                "SightlineCore", "SightlineWAL", "SightlineStorage", "SightlineSQLite", "SightlineIngest", "SightlineQuery", "SightlineInsights", "SightlineOTLP",
+                "SightlineCore", "SightlineWAL", "SightlineStorage", "SightlineSQLite", "SightlineIngest", "SightlineQuery", "SightlineInsights", "SightlineOTLP", "SightlineDetection",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -24,6 +24,8 @@ public final class StoreApplier: Service, Sendable {
     private let batchSize: Int
     /// Infers the route template of events that arrive without one.
     public let routes: RouteLearner
+    /// Called with the events of each batch once it is stored (e.g. the security detectors).
+    private let onStored: (@Sendable ([Event]) -> Void)?
     private let state = Mutex(State())
     private let readQueue = DispatchQueue(label: "sightline.applier.read")
 
@@ -40,12 +42,18 @@ public final class StoreApplier: Service, Sendable {
     ///   - batchSize: records per store transaction at most.
     ///   - routes: the learner that templates paths of events without a route (its state may
     ///     be restored from a snapshot of a previous run).
-    public init(wal: WriteAheadLog, store: any EventWriter, logger: Logger, batchSize: Int = 10_000, routes: RouteLearner = RouteLearner()) {
+    ///   - onStored: called, on the applier's task, with each batch's events after they are
+    ///     stored (route set). After a crash, the batch replayed from the log is passed again.
+    public init(
+        wal: WriteAheadLog, store: any EventWriter, logger: Logger, batchSize: Int = 10_000, routes: RouteLearner = RouteLearner(),
+        onStored: (@Sendable ([Event]) -> Void)? = nil
+    ) {
         self.wal = wal
         self.store = store
         self.logger = logger
         self.batchSize = batchSize
         self.routes = routes
+        self.onStored = onStored
     }
 
     /// The highest log seq applied to the store.
@@ -108,6 +116,8 @@ public final class StoreApplier: Service, Sendable {
             }
             var events: [StoredEvent] = []
             events.reserveCapacity(records.count)
+            var decodedEvents: [Event] = []
+            if onStored != nil { decodedEvents.reserveCapacity(records.count) }
             var skipped = 0
             for record in records {
                 let decoded = record.payload.withUnsafeBytes { EventDecoder.decodeEvent($0) }
@@ -120,6 +130,11 @@ public final class StoreApplier: Service, Sendable {
                         stored.route = routes.observe(service: event.service, method: event.method, path: event.path)
                     }
                     events.append(stored)
+                    if onStored != nil {
+                        var routed = event
+                        routed.route = stored.route
+                        decodedEvents.append(routed)
+                    }
                 case .failure(let error):
                     skipped += 1
                     logger.error("skipping an undecodable log record", metadata: ["wal.seq": "\(record.seq)", "error": "\(error.field) \(error.expected)"])
@@ -127,6 +142,7 @@ public final class StoreApplier: Service, Sendable {
             }
             let last = records[records.count - 1].seq
             try await store.write(events, checkpoint: last)
+            if let onStored, !decodedEvents.isEmpty { onStored(decodedEvents) }
             lastRead = last
             state.withLock {
                 $0.applied = last

@@ -93,7 +93,10 @@ public struct Sightline: Sendable {
         }
         let ingestor = Ingestor(wal: wal, configuration: configuration.ingest, now: { Self.nowMicros() })
         let routesFile = directory.appendingPathComponent("routes.json")
-        let applier = StoreApplier(wal: wal, store: store, logger: logger, routes: Self.loadRoutes(routesFile, logger: logger))
+        let security = SecurityMonitor(file: directory.appendingPathComponent("incidents.json"), logger: logger)
+        let applier = StoreApplier(
+            wal: wal, store: store, logger: logger, routes: Self.loadRoutes(routesFile, logger: logger),
+            onStored: { security.process($0) })
         let metrics = ServerMetrics()
 
         let router = Router(context: SightlineRequestContext.self)
@@ -108,6 +111,7 @@ public struct Sightline: Sendable {
             queries: QueryEngine(executor: store, maxRows: configuration.queryMaxRows, timeLimit: configuration.queryTimeLimit),
             rollups: store,
             auth: auth,
+            security: security,
             configuration: configuration
         )
         routes.register(on: router)
@@ -115,7 +119,7 @@ public struct Sightline: Sendable {
         let application = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sightline"),
-            services: [LogLifecycle(wal: wal, store: store, accounts: accounts, routes: applier.routes, routesFile: routesFile, logger: logger), applier],
+            services: [LogLifecycle(wal: wal, store: store, accounts: accounts, routes: applier.routes, routesFile: routesFile, security: security, logger: logger), applier],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger
         )
@@ -150,6 +154,7 @@ struct LogLifecycle: Service {
     let accounts: SQLiteAccountStore
     let routes: RouteLearner
     let routesFile: URL
+    let security: SecurityMonitor
     let logger: Logger
 
     func run() async throws {
@@ -159,6 +164,7 @@ struct LogLifecycle: Service {
         } catch {
             logger.warning("could not save the learned route templates", metadata: ["error": "\(type(of: error))"])
         }
+        security.save()
         await wal.close()
         try? accounts.close()
         do {

@@ -22,6 +22,7 @@ struct Routes: Sendable {
     let queries: QueryEngine
     let rollups: any RollupStore
     let auth: DashboardAuth
+    let security: SecurityMonitor
     let configuration: ServerConfiguration
 
     func register(on router: Router<SightlineRequestContext>) {
@@ -42,6 +43,7 @@ struct Routes: Sendable {
         registerMetrics(on: router)
         registerAuth(on: router)
         registerOTLP(on: router)
+        registerIncidents(on: router)
         registerDashboard(on: router)
         router.post("/v1/query") { request, _ in
             try await query(request)

@@ -1,0 +1,69 @@
+import Foundation
+import Logging
+import SightlineCore
+import SightlineDetection
+
+/// Runs the behavioural detectors over every stored batch and keeps their incidents in
+/// `<data-dir>/incidents.json`.
+///
+/// Invariants:
+/// - Detectors see events in the order the store applier stores them, with their (inferred)
+///   route, on the applier's task; their state is bounded by ``DetectionConfiguration``.
+/// - The incident list is saved (atomically: temporary file, then rename) whenever a batch
+///   produced detections, when an incident changes status, and at shutdown; it is restored at
+///   start. Detector windows are not saved: after a restart they fill again from new traffic.
+/// - Log lines name detectors and entity kinds, never payloads.
+public final class SecurityMonitor: Sendable {
+    public let engine: DetectionEngine
+    let file: URL
+    let logger: Logger
+
+    init(file: URL, logger: Logger) {
+        self.file = file
+        self.logger = logger
+        engine = DetectionEngine()
+        if let data = try? Data(contentsOf: file) {
+            do {
+                let snapshot = try JSONDecoder().decode(IncidentSnapshot.self, from: data)
+                engine.withTracker { $0 = IncidentTracker(snapshot: snapshot) }
+            } catch {
+                logger.warning("the saved incidents are unreadable; starting with none", metadata: ["file": "\(file.path)"])
+            }
+        }
+    }
+
+    /// Feeds one stored batch to the detectors.
+    func process(_ events: [Event]) {
+        let detections = engine.process(events)
+        guard !detections.isEmpty else { return }
+        for detection in detections.prefix(20) {
+            logger.notice("security detection", metadata: [
+                "detector": "\(detection.detector.rawValue)", "entity.kind": "\(detection.entity.kind.rawValue)",
+                "severity": "\(detection.severity.rawValue)",
+            ])
+        }
+        save()
+    }
+
+    /// Changes an incident's status; `false` when there is no such incident.
+    func setStatus(_ status: IncidentStatus, id: String) -> Bool {
+        let changed = engine.withTracker { tracker in
+            switch status {
+            case .acknowledged: return tracker.acknowledge(id: id)
+            case .resolved: return tracker.resolve(id: id)
+            case .open: return false
+            }
+        }
+        if changed { save() }
+        return changed
+    }
+
+    func save() {
+        do {
+            let data = try JSONEncoder().encode(engine.snapshot())
+            try data.write(to: file, options: .atomic)
+        } catch {
+            logger.warning("could not save the incidents", metadata: ["error": "\(type(of: error))"])
+        }
+    }
+}
