@@ -51,6 +51,7 @@ struct DashboardBrowserTests {
         // The demo prints its URL and keys, then "backfilled …" once history is in.
         var url: String?
         var readKey: String?
+        var ingestKey: String?
         for _ in 0..<600 {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             if text.contains("backfilled") {
@@ -58,6 +59,7 @@ struct DashboardBrowserTests {
                     let words = line.split(separator: " ")
                     if line.contains("Sightline demo is running on"), let found = words.first(where: { $0.hasPrefix("http://") }) { url = String(found) }
                     if line.contains("read key:"), let key = words.last { readKey = String(key) }
+                    if line.contains("ingest key:"), let key = words.last { ingestKey = String(key) }
                 }
                 break
             }
@@ -76,6 +78,7 @@ struct DashboardBrowserTests {
         testEnvironment["SIGHTLINE_ADMIN_USER"] = "admin"
         testEnvironment["SIGHTLINE_ADMIN_PASSWORD"] = password
         testEnvironment["SIGHTLINE_READ_KEY"] = key
+        testEnvironment["SIGHTLINE_INGEST_KEY"] = ingestKey
         testEnvironment["SIGHTLINE_SCREENSHOTS"] = screenshots.path
         let output = work.appendingPathComponent("pytest.log")
         let status = try Self.run(
