@@ -12,12 +12,14 @@ const ROUTES = {
   endpoint: pages.endpoint,
   explorer: pages.explorer,
   consumers: pages.consumersPage,
+  incidents: pages.incidents,
 };
 const NAV = [
   ["overview", "Overview"],
   ["endpoints", "Endpoints"],
   ["explorer", "Explorer"],
   ["consumers", "Consumers"],
+  ["incidents", "Security"],
 ];
 const PRESETS = [
   ["15m", 15 * 60],
@@ -259,6 +261,7 @@ async function route() {
     if (active) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   }
+  showActiveNav();
   $("user-name").textContent = api.session.user ? api.session.user.name : "";
 
   clear(main);
@@ -280,6 +283,16 @@ async function route() {
   window.scrollTo(0, 0);
   if (view) refresh();
   else main.dataset.state = "ready";
+}
+
+/** On a phone the nav scrolls sideways: keep the active item in view. */
+function showActiveNav() {
+  const nav = $("nav");
+  const a = nav.querySelector("a.active");
+  if (!a || nav.scrollWidth <= nav.clientWidth) return;
+  const left = a.offsetLeft - nav.offsetLeft;
+  if (left < nav.scrollLeft || left + a.offsetWidth > nav.scrollLeft + nav.clientWidth)
+    nav.scrollLeft = Math.max(0, left + a.offsetWidth - nav.clientWidth + 12);
 }
 
 function safeNext(next) {
@@ -347,6 +360,7 @@ async function boot() {
     main.appendChild(errorBox(e, "boot-error"));
   }
   window.addEventListener("hashchange", route);
+  window.addEventListener("resize", showActiveNav);
   document.addEventListener("visibilitychange", () => {
     if (!document.hidden && live) refresh({ quiet: true });
   });

@@ -35,6 +35,23 @@ export function statusBadge(code) {
   return h("span", { class: "status " + statusClass(code) }, String(code));
 }
 
+const SEVERITY_RANK = { low: 1, medium: 2, high: 3, critical: 4 };
+export function severityRank(sev) {
+  return SEVERITY_RANK[sev] || 0;
+}
+
+/** Incident severity pill: low | medium | high | critical. */
+export function severityBadge(sev) {
+  const k = SEVERITY_RANK[sev] ? sev : "unknown";
+  return h("span", { class: "sev sev-" + k, testid: "severity-badge" }, sev || DASH);
+}
+
+/** Incident status pill: open | acknowledged | resolved. */
+export function incidentStatusBadge(st) {
+  const k = ["open", "acknowledged", "resolved"].includes(st) ? st : "unknown";
+  return h("span", { class: "ist ist-" + k }, st || DASH);
+}
+
 export function endpointCell(e, href, withService) {
   return h(
     "div",
@@ -52,7 +69,8 @@ export function endpointCell(e, href, withService) {
 /**
  * Sortable table.
  * columns: [{key, label, num?, fmt?(v,row), cell?(row) -> Node|string, sort?: false, value?(row), cls?}]
- * opts: {testid, rows, sortState: {key, dir} (mutated, keeps sort across refreshes), onRowClick(row), rowHref(row), empty}
+ * opts: {testid, rows, sortState: {key, dir} (mutated, keeps sort across refreshes), onRowClick(row), rowHref(row),
+ *        rowAttrs(row) -> extra <tr> attributes (e.g. {class, "aria-selected"}), empty}
  */
 export function dataTable(columns, opts) {
   const wrap = h("div", { class: "table-wrap" });
@@ -123,7 +141,7 @@ export function dataTable(columns, opts) {
       tbody.appendChild(h("tr", { class: "empty-row" }, h("td", { colspan: String(columns.length), testid: (opts.testid || "table") + "-empty" }, opts.empty || "No data in this time range.")));
     }
     for (const r of rows) {
-      const tr = h("tr", { testid: (opts.testid || "table") + "-row" });
+      const tr = h("tr", { testid: (opts.testid || "table") + "-row", ...(opts.rowAttrs ? opts.rowAttrs(r) : null) });
       if (opts.onRowClick) {
         tr.classList.add("clickable");
         tr.tabIndex = 0;

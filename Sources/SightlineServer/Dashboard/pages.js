@@ -4,7 +4,7 @@
 import { h, clear, fmtInt, fmtNum, fmtPct, fmtMs, fmtBytes, fmtTime, endpointHref, methodBadge, statusClass, DASH } from "./util.js";
 import * as api from "./api.js";
 import { timeChart, donut, miniBar } from "./charts.js";
-import { card, kpi, dataTable, endpointCell, statusBadge, openEventPanel, errorBox } from "./components.js";
+import { card, kpi, dataTable, endpointCell, statusBadge, severityBadge, severityRank, incidentStatusBadge, openEventPanel, errorBox } from "./components.js";
 
 // ---- shared chart block -------------------------------------------------------
 
@@ -402,6 +402,271 @@ export const consumersPage = {
             ),
           ),
         );
+      },
+    };
+  },
+};
+
+// ---- Security incidents -----------------------------------------------------------
+
+const DETECTORS = [
+  "brute-force", "credential-stuffing", "password-spraying", "enumeration",
+  "scanning", "rate-abuse", "exfiltration", "injection-burst",
+];
+const OWASP_TITLES = {
+  "API1:2023": "Broken Object Level Authorization",
+  "API2:2023": "Broken Authentication",
+  "API3:2023": "Broken Object Property Level Authorization",
+  "API4:2023": "Unrestricted Resource Consumption",
+  "API5:2023": "Broken Function Level Authorization",
+  "API6:2023": "Unrestricted Access to Sensitive Business Flows",
+  "API7:2023": "Server Side Request Forgery",
+  "API8:2023": "Security Misconfiguration",
+  "API9:2023": "Improper Inventory Management",
+  "API10:2023": "Unsafe Consumption of APIs",
+};
+// "active" = open + acknowledged (everything not resolved): two API calls, merged newest first.
+const INC_STATUSES = [
+  ["active", "Open + acknowledged"],
+  ["open", "Open"],
+  ["acknowledged", "Acknowledged"],
+  ["resolved", "Resolved"],
+  ["all", "All statuses"],
+];
+const INC_LIMIT = 1000; // the API's maximum
+const incState = { status: "active", detector: "", entity: "", sort: { key: "last_seen", dir: "desc" }, selected: null };
+
+const entityText = (i) => (i.entity ? `${i.entity.kind} ${i.entity.value}` : "");
+const byNewest = (a, b) => (a.last_seen < b.last_seen ? 1 : a.last_seen > b.last_seen ? -1 : a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+
+/** The table's query: the same parameters the page sends (also used by the browser test). */
+function incidentQueries(range) {
+  const base = { from: range.from, to: range.to, detector: incState.detector, entity: incState.entity.trim(), limit: INC_LIMIT };
+  if (incState.status === "active") return [{ ...base, status: "open" }, { ...base, status: "acknowledged" }];
+  if (incState.status === "all") return [base];
+  return [{ ...base, status: incState.status }];
+}
+
+function entityCell(i) {
+  const e = i.entity || {};
+  return h("span", { class: "entity" }, h("span", { class: "entity-kind" }, e.kind || "?"), h("span", { class: "mono entity-val", title: e.value || "" }, e.value ?? DASH));
+}
+
+function owaspCell(cat) {
+  return h("span", { class: "owasp mono", title: OWASP_TITLES[cat] || "" }, cat || DASH);
+}
+
+export const incidents = {
+  title: "Security incidents",
+  mount(root, ctx) {
+    let all = [];
+    let rows = [];
+    let current = null; // the selected incident (kept after it leaves the table, e.g. when resolved)
+    let panelMsg = null;
+    const kpiHost = h("div", { class: "kpis" });
+    const statusSel = h("select", { testid: "filter-status", "aria-label": "Status" },
+      INC_STATUSES.map(([v, label]) => h("option", { value: v }, label)));
+    statusSel.value = incState.status;
+    const detSel = h("select", { testid: "filter-detector", "aria-label": "Detector" },
+      h("option", { value: "" }, "All detectors"), DETECTORS.map((d) => h("option", { value: d }, d)));
+    detSel.value = incState.detector;
+    const entity = h("input", {
+      type: "search", placeholder: "IP, user, consumer… (exact)", testid: "filter-entity", "aria-label": "Entity",
+      value: incState.entity, autocapitalize: "off", autocomplete: "off", spellcheck: "false",
+    });
+    const count = h("span", { class: "muted small", testid: "incidents-count" });
+    const tableHost = h("div");
+    const panelHost = h("div", { class: "inc-side" });
+    const layout = h("div", { class: "inc-layout" },
+      card(null, { class: "flush", testid: "incidents-card" },
+        h("div", { class: "filters inc-filters" },
+          h("label", { class: "field" }, h("span", null, "Status"), statusSel),
+          h("label", { class: "field" }, h("span", null, "Detector"), detSel),
+          h("label", { class: "field grow" }, h("span", null, "Entity"), entity),
+          count,
+        ),
+        tableHost,
+      ),
+      panelHost,
+    );
+    root.append(kpiHost, layout);
+
+    statusSel.addEventListener("change", () => ((incState.status = statusSel.value), ctx.refresh()));
+    detSel.addEventListener("change", () => ((incState.detector = detSel.value), ctx.refresh()));
+    let entityTimer = null;
+    const entityChanged = () => {
+      clearTimeout(entityTimer);
+      if (entity.value.trim() === incState.entity.trim()) return;
+      incState.entity = entity.value;
+      ctx.refresh();
+    };
+    entity.addEventListener("input", () => {
+      clearTimeout(entityTimer);
+      entityTimer = setTimeout(entityChanged, 400);
+    });
+    entity.addEventListener("keydown", (e) => e.key === "Enter" && entityChanged());
+    entity.addEventListener("change", entityChanged);
+
+    const select = (inc) => {
+      const same = current && current.id === inc.id;
+      incState.selected = inc.id;
+      current = inc;
+      panelMsg = null;
+      drawTable();
+      drawPanel(!same);
+    };
+    const closePanel = () => {
+      incState.selected = null;
+      current = null;
+      drawTable();
+      drawPanel();
+    };
+
+    const drawKpis = () => {
+      const open = all.filter((i) => i.status === "open");
+      const ack = all.filter((i) => i.status === "acknowledged");
+      const active = open.concat(ack);
+      const severe = active.filter((i) => i.severity === "critical" || i.severity === "high");
+      const critical = active.filter((i) => i.severity === "critical").length;
+      const firing = new Set(active.map((i) => i.detector));
+      const resolved = all.length - active.length;
+      clear(kpiHost).append(
+        kpi("Open incidents", "open-incidents", open.length, fmtInt(open.length), `${fmtInt(ack.length)} acknowledged`),
+        kpi("Critical / high", "critical-high", severe.length, fmtInt(severe.length), `${fmtInt(critical)} critical · not resolved`),
+        kpi("Detectors firing", "detectors-firing", firing.size, fmtInt(firing.size), firing.size ? [...firing].sort().join(", ") : `of ${DETECTORS.length} detectors`),
+        kpi("Resolved", "resolved-incidents", resolved, fmtInt(resolved), "in this range"),
+      );
+    };
+
+    const drawTable = () => {
+      const filtered = incState.status !== "active" || incState.detector || incState.entity.trim();
+      count.textContent = `${fmtInt(rows.length)} incident${rows.length === 1 ? "" : "s"}`;
+      clear(tableHost).appendChild(
+        dataTable(
+          [
+            { key: "severity", label: "Severity", value: (i) => severityRank(i.severity), cell: (i) => severityBadge(i.severity) },
+            { key: "detector", label: "Detector", cls: "nowrap strong" },
+            { key: "owasp_category", label: "OWASP", cell: (i) => owaspCell(i.owasp_category), cls: "nowrap hide-phone" },
+            { key: "entity", label: "Entity", value: entityText, cell: entityCell, cls: "grow" },
+            { key: "count", label: "Count", num: true, fmt: fmtInt },
+            { key: "first_seen", label: "First seen (UTC)", fmt: fmtTime, cls: "nowrap muted hide-sm" },
+            { key: "last_seen", label: "Last seen (UTC)", fmt: fmtTime, cls: "nowrap muted" },
+            { key: "status", label: "Status", cell: (i) => incidentStatusBadge(i.status) },
+          ],
+          {
+            testid: "incidents-table", rows, sortState: incState.sort, onRowClick: select,
+            rowAttrs: (i) => ({ class: current && current.id === i.id ? "selected" : null, "data-id": i.id, "aria-selected": current && current.id === i.id ? "true" : "false" }),
+            empty: filtered ? "No incidents match these filters in this time range." : "No incidents in this time range.",
+          },
+        ),
+      );
+    };
+
+    const act = async (action, btn) => {
+      if (!current) return;
+      const id = current.id;
+      for (const b of panelHost.querySelectorAll("button.btn")) b.disabled = true;
+      btn.textContent = action === "acknowledge" ? "Acknowledging…" : "Resolving…";
+      try {
+        const updated = await api.post(`/v1/incidents/${encodeURIComponent(id)}/${action}`);
+        if (current && current.id === id) current = updated || current;
+        panelMsg = null;
+      } catch (err) {
+        if (err.status === 401) return;
+        panelMsg = err;
+      }
+      drawPanel();
+      ctx.refresh();
+    };
+
+    const drawPanel = (scroll) => {
+      clear(panelHost);
+      layout.classList.toggle("has-panel", !!current);
+      if (!current) return;
+      const i = current;
+      const ackBtn = h("button", { type: "button", class: "btn btn-sm", testid: "incident-ack", disabled: i.status !== "open" }, "Acknowledge");
+      const resBtn = h("button", { type: "button", class: "btn btn-sm btn-primary", testid: "incident-resolve", disabled: i.status === "resolved" }, "Resolve");
+      ackBtn.addEventListener("click", () => act("acknowledge", ackBtn));
+      resBtn.addEventListener("click", () => act("resolve", resBtn));
+      const evidence = i.evidence_event_ids || [];
+      const evList = h("ul", { class: "evidence", testid: "incident-evidence" },
+        evidence.map((id) =>
+          h("li", null,
+            h("button", { type: "button", class: "ev-link", testid: "incident-evidence-item", "data-event-id": id, onclick: () => openEventPanel(id) },
+              h("span", { class: "mono ev-id" }, id), h("span", { class: "ev-sum muted small" })))),
+      );
+      const panel = h("section", { class: "card inc-panel", testid: "incident-panel", "data-incident-id": i.id, "data-status": i.status, "aria-label": "Incident detail" },
+        h("header", { class: "inc-head" },
+          severityBadge(i.severity),
+          h("h2", { testid: "incident-title" }, i.detector),
+          h("button", { type: "button", class: "btn btn-ghost btn-sm inc-close", testid: "incident-close", "aria-label": "Close incident detail", onclick: closePanel }, "✕"),
+        ),
+        h("p", { class: "inc-expl", testid: "incident-explanation" }, i.explanation || "No explanation."),
+        panelMsg ? errorBox(panelMsg, "incident-error") : null,
+        h("div", { class: "inc-actions" },
+          incidentStatusBadge(i.status),
+          h("span", { class: "grow" }),
+          ackBtn, resBtn,
+        ),
+        h("dl", { class: "fields inc-fields" },
+          h("dt", null, "Status"), h("dd", { testid: "incident-field-status" }, i.status),
+          h("dt", null, "OWASP"), h("dd", { testid: "incident-field-owasp" }, i.owasp_category || DASH, OWASP_TITLES[i.owasp_category] ? h("span", { class: "muted" }, " · " + OWASP_TITLES[i.owasp_category]) : null),
+          h("dt", null, "Entity"), h("dd", { testid: "incident-field-entity" }, entityCell(i)),
+          h("dt", null, "Count"), h("dd", { testid: "incident-field-count" }, fmtInt(i.count)),
+          h("dt", null, "First seen"), h("dd", { class: "mono" }, fmtTime(i.first_seen) + " UTC"),
+          h("dt", null, "Last seen"), h("dd", { class: "mono" }, fmtTime(i.last_seen) + " UTC"),
+          h("dt", null, "ID"), h("dd", { class: "mono", testid: "incident-field-id" }, i.id),
+        ),
+        h("div", { class: "inc-ev" },
+          h("h3", null, `Evidence events (${fmtInt(evidence.length)})`),
+          evidence.length ? evList : h("p", { class: "muted small" }, "No evidence events kept."),
+        ),
+      );
+      panelHost.appendChild(panel);
+      // one-line summaries of the evidence (method, path, status): best effort
+      for (const li of evList.querySelectorAll("button.ev-link")) {
+        const id = li.dataset.eventId;
+        const sum = li.querySelector(".ev-sum");
+        summaryOf(id).then((ev) => {
+          if (!ev || !sum.isConnected) return;
+          clear(sum).append(
+            h("span", { class: "method m-" + String(ev.method).toLowerCase() }, ev.method), " ",
+            h("span", { class: "mono ev-path" }, ev.path || ""), " ", statusBadge(ev.status), " ", fmtTime(ev.timestamp),
+          );
+        });
+      }
+      if (scroll && window.matchMedia("(max-width: 1199px)").matches) panel.scrollIntoView({ block: "start", behavior: "smooth" });
+    };
+
+    const summaries = new Map();
+    const summaryOf = (id) => {
+      if (!summaries.has(id)) summaries.set(id, api.get("/v1/events/" + encodeURIComponent(id)).catch(() => null));
+      return summaries.get(id);
+    };
+
+    return {
+      async load(range) {
+        const [everything, ...parts] = await Promise.all([
+          api.get("/v1/incidents", { from: range.from, to: range.to, limit: INC_LIMIT }),
+          ...incidentQueries(range).map((q) => api.get("/v1/incidents", q)),
+        ]);
+        const seen = new Set();
+        const list = [];
+        for (const p of parts) for (const i of p.incidents || []) if (!seen.has(i.id)) (seen.add(i.id), list.push(i));
+        if (parts.length > 1) list.sort(byNewest);
+        return { all: everything.incidents || [], rows: list };
+      },
+      render(d) {
+        all = d.all;
+        rows = d.rows;
+        if (incState.selected) {
+          const fresh = all.find((i) => i.id === incState.selected) || rows.find((i) => i.id === incState.selected);
+          if (fresh) current = fresh;
+          else if (!current || current.id !== incState.selected) incState.selected = null;
+        }
+        drawKpis();
+        drawTable();
+        drawPanel(false);
       },
     };
   },
