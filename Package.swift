@@ -107,6 +107,7 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "SightlineAccessLogFollowerTests", dependencies: ["SightlineAccessLog"], swiftSettings: swiftSettings),
         .testTarget(name: "SightlineAccessLogTests", dependencies: ["SightlineAccessLog", "SightlineCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SightlineDetectionBehaviourTests", dependencies: ["SightlineDetection", "SightlineCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SightlineDetectionTests", dependencies: ["SightlineDetection"], exclude: ["Data"], swiftSettings: swiftSettings),

@@ -10,6 +10,6 @@ struct SightlineCommand: AsyncParsableCommand {
         Start with `sightline demo` to see it with generated traffic, or `sightline serve --data-dir DIR`
         to receive your own events on POST /v1/events; `sightline query '...'` asks them questions.
         """,
-        subcommands: [Serve.self, Demo.self, Send.self, Import.self, Query.self, Detect.self, Generate.self]
+        subcommands: [Serve.self, Demo.self, Send.self, Import.self, Tail.self, Query.self, Detect.self, Generate.self]
     )
 }
