@@ -1,5 +1,6 @@
 import Foundation
 import SightlineAccessLog
+import Synchronization
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -285,13 +286,20 @@ struct LogFollowerTests {
             let path = directory + "/access.log"
             LogWriter(path: path).append("l1\n")
             let follower = try LogFollower(path: path, pollInterval: .milliseconds(1))
+            let delivered = DeliveredCount()
             let task = Task {
                 var count = 0
                 try await follower.run { chunk in
                     count += 1
+                    delivered.value.withLock { $0 = count }
                     return chunk.bytes.count
                 }
                 return count
+            }
+            // Wait (without a fixed sleep: machines under load are slow) for the one chunk, then
+            // cancel while the follower waits for more.
+            for _ in 0..<5000 where delivered.value.withLock({ $0 }) == 0 {
+                try await Task.sleep(for: .milliseconds(1))
             }
             try await Task.sleep(for: .milliseconds(20))
             task.cancel()
@@ -320,4 +328,9 @@ struct FollowerPositionTests {
             #expect(throws: LogFollowerError.self) { try position.save(to: missingDirectory) }
         }
     }
+}
+
+/// The number of chunks a follower's consumer has seen, readable from outside its task.
+final class DeliveredCount: Sendable {
+    let value = Mutex(0)
 }
