@@ -18,7 +18,7 @@ struct Sample {
 
 var args = CommandLine.arguments.dropFirst()
 var trainPath = ProcessInfo.processInfo.environment["SIGHTLINE_PAYLOAD_TRAIN"] ?? "/work/shared/datasets/http-params/payload_train.csv"
-var benignPath = "data/benign_corpus.txt"
+var benignPath = "Tests/SightlineDetectionTests/Data/benign_corpus.txt"
 var folds = 5
 var emitPath: String? = nil
 var runnerBench = 0
@@ -91,7 +91,7 @@ func parseCSV(_ text: String) -> [[String]] {
         out.append(Sample(value: r[pi], label: t == "norm" ? nil : AttackType(rawValue: t), fromCorpus: false))
     }
     guard let benign = try? String(contentsOfFile: benignPath, encoding: .utf8) else {
-        print("cannot read benign corpus at \(benignPath) (run from the package root)"); exit(1)
+        print("cannot read benign corpus at \(benignPath) (run from the repository root, or pass --benign PATH)"); exit(1)
     }
     for line in benign.split(separator: "\n", omittingEmptySubsequences: true) {
         out.append(Sample(value: String(line), label: nil, fromCorpus: true))
