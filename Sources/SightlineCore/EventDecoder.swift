@@ -644,8 +644,9 @@ struct EventObjectDecoder {
 }
 
 extension QueryParameter {
-    /// Splits a raw query string (`a=1&b=2`) into parameters, without percent-decoding.
-    static func parse(_ raw: String, limit: Int) -> [QueryParameter] {
+    /// Splits a raw query string (`a=1&b=2`) into parameters, without percent-decoding: the
+    /// event format's rule for a `query` given as a string, shared by every way events come in.
+    public static func parse(_ raw: String, limit: Int) -> [QueryParameter] {
         var result: [QueryParameter] = []
         for pair in raw.split(separator: "&", omittingEmptySubsequences: true).prefix(limit) {
             if let equals = pair.firstIndex(of: "=") {

@@ -179,7 +179,7 @@ struct SpanMapping {
                 consumed[queryFrom] = false  // keep the target, whose query is too long to map
             }
         }
-        if let rawQuery { event.query = Self.parseQuery(rawQuery, limit: limits.maxEntries) }
+        if let rawQuery { event.query = QueryParameter.parse(rawQuery, limit: limits.maxEntries) }
         event.scheme = firstString(.urlScheme, .httpScheme) { value in
             let lower = value.lowercased()
             return ["http", "https", "ws", "wss"].contains(lower) ? lower : nil
@@ -262,20 +262,6 @@ struct SpanMapping {
             return "attribute '\(attribute)' (path): expected at most \(limits.maxPathBytes) bytes, got \(path.utf8.count) bytes"
         }
         return "attribute '\(attribute)' (path): expected a path starting with '/', got " + (path.isEmpty ? "an empty string" : "a string not starting with '/'")
-    }
-
-    /// The same splitting as the event format's raw query string: `&`-separated, the first `=`
-    /// separates name and value, no percent-decoding, at most `limit` parameters.
-    static func parseQuery(_ raw: String, limit: Int) -> [QueryParameter] {
-        var result: [QueryParameter] = []
-        for pair in raw.split(separator: "&", omittingEmptySubsequences: true).prefix(limit) {
-            if let equals = pair.firstIndex(of: "=") {
-                result.append(QueryParameter(name: String(pair[..<equals]), value: String(pair[pair.index(after: equals)...])))
-            } else {
-                result.append(QueryParameter(name: String(pair), value: ""))
-            }
-        }
-        return result
     }
 
     /// Accepts a non-empty string of at most `maxNameBytes`.

@@ -26,56 +26,18 @@ struct Import: AsyncParsableCommand {
     @Argument(help: "Access log files.")
     var files: [String]
 
-    @Option(help: "Log format: combined, common, json, auto, or an nginx log_format string.")
-    var format = "auto"
-
-    @Option(help: "Service name the events are recorded under (default: the file's base name).")
-    var service: String?
-
-    @Option(help: "Environment recorded on the events.")
-    var environment: String?
-
-    @Flag(help: "Take the client address from X-Forwarded-For ($http_x_forwarded_for); only behind proxies you trust.")
-    var trustForwardedFor = false
-
-    @Option(help: "Import into this data directory (no server needed).")
-    var dataDir: String?
-
-    @Option(help: "Send to this server instead (or SIGHTLINE_URL).")
-    var server: String?
-
-    @Option(help: "Ingest key for --server (or SIGHTLINE_INGEST_KEY).")
-    var key: String?
+    @OptionGroup var log: AccessLogOptions
 
     @Option(help: "Events per batch.")
     var batchSize = 10_000
 
     func validate() throws {
-        if dataDir != nil, server != nil {
-            throw ValidationError("--data-dir and --server exclude each other: import into a directory, or send to a server")
-        }
-        if dataDir == nil, server == nil, ProcessInfo.processInfo.environment["SIGHTLINE_URL"] == nil {
-            throw ValidationError("say where the events go: --data-dir DIR, or --server URL (or SIGHTLINE_URL)")
-        }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
     }
 
     func run() async throws {
-        let parsedFormat: AccessLogFormat
-        do {
-            parsedFormat = try AccessLogFormat(parsing: format)
-        } catch {
-            throw ValidationError(error.message)
-        }
-        let sink: ImportSink
-        if let dataDir {
-            sink = try await DataDirectorySink.open(dataDir)
-        } else {
-            guard let key = key ?? ProcessInfo.processInfo.environment["SIGHTLINE_INGEST_KEY"] else {
-                throw ValidationError("no ingest key: pass --key or set SIGHTLINE_INGEST_KEY")
-            }
-            sink = ServerSink(client: ServerClient(baseURL: serverURL(server), key: key))
-        }
+        let parsedFormat = try log.parsedFormat()
+        let sink = try await log.makeSink()
         var totals = ImportProgress()
         let began = ContinuousClock.now
         do {
@@ -116,11 +78,8 @@ struct Import: AsyncParsableCommand {
                 let firstEnd = pending.firstIndex(of: 0x0A) ?? (isFinal ? pending.count : nil)
                 guard let firstEnd else { continue }
                 let sourceID = pending[..<firstEnd].withUnsafeBytes { AccessLogEventID.fingerprint(firstLine: $0) }
-                let name = service ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
                 do {
-                    parser = try AccessLogParser(format: format, options: .init(
-                        service: name.isEmpty ? "access-log" : name, sourceID: sourceID, environment: environment,
-                        trustForwardedFor: trustForwardedFor))
+                    parser = try AccessLogParser(format: format, options: log.parserOptions(file: path, sourceID: sourceID))
                 } catch {
                     throw ValidationError(error.message)
                 }

@@ -23,26 +23,7 @@ struct Tail: AsyncParsableCommand {
     @Argument(help: "The access log to follow.")
     var file: String
 
-    @Option(help: "Log format: combined, common, json, auto, or an nginx log_format string.")
-    var format = "auto"
-
-    @Option(help: "Service name the events are recorded under (default: the file's base name).")
-    var service: String?
-
-    @Option(help: "Environment recorded on the events.")
-    var environment: String?
-
-    @Flag(help: "Take the client address from X-Forwarded-For; only behind proxies you trust.")
-    var trustForwardedFor = false
-
-    @Option(help: "Store into this data directory (no server needed; no server may use it meanwhile).")
-    var dataDir: String?
-
-    @Option(help: "Send to this server instead (or SIGHTLINE_URL).")
-    var server: String?
-
-    @Option(help: "Ingest key for --server (or SIGHTLINE_INGEST_KEY).")
-    var key: String?
+    @OptionGroup var log: AccessLogOptions
 
     @Option(help: "Where the position is saved (default: in the data directory, or ~/.local/state/sightline).")
     var state: String?
@@ -50,39 +31,15 @@ struct Tail: AsyncParsableCommand {
     @Flag(help: "Without a saved position, start at the end of the file instead of its beginning.")
     var fromEnd = false
 
-    func validate() throws {
-        if dataDir != nil, server != nil {
-            throw ValidationError("--data-dir and --server exclude each other")
-        }
-        if dataDir == nil, server == nil, ProcessInfo.processInfo.environment["SIGHTLINE_URL"] == nil {
-            throw ValidationError("say where the events go: --data-dir DIR, or --server URL (or SIGHTLINE_URL)")
-        }
-    }
-
     func run() async throws {
-        let parsedFormat: AccessLogFormat
-        do {
-            parsedFormat = try AccessLogFormat(parsing: format)
-        } catch {
-            throw ValidationError(error.message)
-        }
+        let parsedFormat = try log.parsedFormat()
         let stateURL = try positionFile()
         let saved = try FollowerPosition.load(from: stateURL)
         let follower = try LogFollower(
             path: file, position: saved, start: fromEnd ? .end : .beginning,
             fingerprint: { AccessLogEventID.fingerprint(firstLine: $0) })
-        let sink: any ImportSink
-        if let dataDir {
-            sink = try await DataDirectorySink.open(dataDir)
-        } else {
-            guard let key = key ?? ProcessInfo.processInfo.environment["SIGHTLINE_INGEST_KEY"] else {
-                throw ValidationError("no ingest key: pass --key or set SIGHTLINE_INGEST_KEY")
-            }
-            sink = ServerSink(client: ServerClient(baseURL: serverURL(server), key: key))
-        }
-        let name = service ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-        let options = AccessLogParser.Options(
-            service: name.isEmpty ? "access-log" : name, sourceID: "", environment: environment, trustForwardedFor: trustForwardedFor)
+        let sink = try await log.makeSink()
+        let options = log.parserOptions(file: file, sourceID: "")  // sourceID: each file's fingerprint
         let following = Following(follower: follower, format: parsedFormat, options: options, sink: sink, stateURL: stateURL, path: file)
         var logger = Logger(label: "sightline.tail") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
@@ -107,7 +64,7 @@ struct Tail: AsyncParsableCommand {
         let absolute = URL(fileURLWithPath: file).standardizedFileURL.path
         let name = "tail-" + absolute.map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined() + ".json"
         let directory: URL
-        if let dataDir {
+        if let dataDir = log.dataDir {
             directory = URL(fileURLWithPath: dataDir).appendingPathComponent("tail-positions")
         } else {
             let home = ProcessInfo.processInfo.environment["HOME"] ?? NSTemporaryDirectory()

@@ -101,8 +101,12 @@ struct NginxTailTests {
             try await request("/items/\(index)")
             sent.append("/items/\(index)")
         }
-        // Restart the tail process meanwhile: it resumes from its saved position.
-        try await Task.sleep(for: .seconds(1))
+        // Restart the tail process once it has caught up (its position then lies in the new file;
+        // a tail that never saw the rotation would not know the old file): it resumes from its
+        // saved position. Waiting on the store, not a fixed time: slow machines start slowly.
+        for _ in 0..<300 where try await stored().count < sent.count {
+            try await Task.sleep(for: .milliseconds(100))
+        }
         tail.terminate()
         tail.waitUntilExit()
         for index in 70..<100 {
