@@ -31,6 +31,9 @@ public final class Ingestor: Sendable {
         public var accepted = 0
         public var rejected = 0
         public var batchesRefused = 0
+        /// Spans and log records accepted (OTLP).
+        public var spans = 0
+        public var logs = 0
     }
 
     /// - Parameters:
@@ -74,17 +77,43 @@ public final class Ingestor: Sendable {
     /// - Returns: how many were accepted (all of them, or it throws).
     /// - Throws: ``IngestError`` when nothing was accepted (log full, closed, I/O).
     public func ingest(events: [Event]) async throws(IngestError) -> Int {
-        guard events.count <= configuration.maxBatchEvents else {
-            counters.withLock { $0.batchesRefused += 1 }
-            throw IngestError(code: .tooLarge, message: "more than \(configuration.maxBatchEvents) events in one request: send smaller batches")
-        }
-        try await append(events, receivedAtMicros: now(), sizeHint: events.count * 512)
+        try await ingest(events: events, spans: [], logs: [])
         return events.count
     }
 
-    /// Assigns missing ids and the receive time, encodes the canonical JSON and appends it to
-    /// the log; counts the events accepted when the append is durable.
-    private func append(_ events: [Event], receivedAtMicros received: Int64, sizeHint: Int) async throws(IngestError) {
+    /// Durably appends events, spans and log records in one log batch: all of them are accepted,
+    /// or it throws and none is. Log records without an id get one here.
+    ///
+    /// - Throws: ``IngestError`` when nothing was accepted (too many items, log full, closed, I/O).
+    public func ingest(events: [Event], spans: [LinkedSpan], logs: [LinkedLog]) async throws(IngestError) {
+        guard events.count + spans.count + logs.count <= configuration.maxBatchEvents else {
+            counters.withLock { $0.batchesRefused += 1 }
+            throw IngestError(code: .tooLarge, message: "more than \(configuration.maxBatchEvents) items in one request: send smaller batches")
+        }
+        let received = now()
+        var extra: [[UInt8]] = []
+        extra.reserveCapacity(spans.count + logs.count)
+        for span in spans {
+            var payload: [UInt8] = []
+            LogPayload.append(span, to: &payload)
+            extra.append(payload)
+        }
+        for var log in logs {
+            if log.id == nil { log.id = ids.next(nowMicros: received) }
+            var payload: [UInt8] = []
+            LogPayload.append(log, to: &payload)
+            extra.append(payload)
+        }
+        try await append(events, receivedAtMicros: received, sizeHint: events.count * 512 + extra.reduce(0) { $0 + $1.count + 20 }, extra: extra)
+        counters.withLock {
+            $0.spans += spans.count
+            $0.logs += logs.count
+        }
+    }
+
+    /// Assigns missing ids and the receive time, encodes the canonical JSON and appends it (then
+    /// the `extra` records) to the log; counts the events accepted when the append is durable.
+    private func append(_ events: [Event], receivedAtMicros received: Int64, sizeHint: Int, extra: [[UInt8]] = []) async throws(IngestError) {
         var batch = WALBatch(reservingCapacity: sizeHint + events.count * 64)
         var payload: [UInt8] = []
         payload.reserveCapacity(1024)
@@ -95,6 +124,7 @@ public final class Ingestor: Sendable {
             EventEncoder.append(event, to: &payload)
             batch.append(payload)
         }
+        for record in extra { batch.append(record) }
         if batch.count > 0 {
             do {
                 _ = try await wal.append(batch)

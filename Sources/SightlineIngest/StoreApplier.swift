@@ -17,6 +17,8 @@ import Synchronization
 ///   any point replays at most the last batch and never duplicates an event.
 /// - A segment is deleted only after a checkpoint at or beyond its last record has committed.
 /// - On graceful shutdown it drains everything durable, then returns.
+/// - Spans and log records in the log (see ``LogPayload``) are stored in the same transaction as
+///   the events of their batch; they are not passed to `onStored`.
 public final class StoreApplier: Service, Sendable {
     private let wal: WriteAheadLog
     private let store: any EventWriter
@@ -32,6 +34,7 @@ public final class StoreApplier: Service, Sendable {
     struct State {
         var applied: UInt64 = 0
         var appliedEvents = 0
+        var appliedTelemetry = 0
         var undecodable = 0
         var shuttingDown = false
         var paused = false
@@ -119,7 +122,28 @@ public final class StoreApplier: Service, Sendable {
             var decodedEvents: [Event] = []
             if onStored != nil { decodedEvents.reserveCapacity(records.count) }
             var skipped = 0
+            var telemetry = TelemetryBatch()
             for record in records {
+                let kind = record.payload.withUnsafeBytes { LogPayload.kind(of: $0) }
+                switch kind {
+                case .span, .log:
+                    do {
+                        let document = Array(record.payload.dropFirst())
+                        if kind == .span {
+                            telemetry.spans.append(StoredSpan(seq: record.seq, span: try TelemetryDocument.span(from: document), document: document))
+                        } else {
+                            let log = try TelemetryDocument.log(from: document)
+                            guard log.id != nil else { throw TelemetryDocument.DecodingError(member: "id", expected: "a string") }
+                            telemetry.logs.append(StoredLog(seq: record.seq, log: log, document: document))
+                        }
+                    } catch {
+                        skipped += 1
+                        logger.error("skipping an undecodable log record", metadata: ["wal.seq": "\(record.seq)", "error": "\(error)"])
+                    }
+                    continue
+                case .event, nil:
+                    break
+                }
                 let decoded = record.payload.withUnsafeBytes { EventDecoder.decodeEvent($0) }
                 switch decoded {
                 case .success(let event):
@@ -141,12 +165,13 @@ public final class StoreApplier: Service, Sendable {
                 }
             }
             let last = records[records.count - 1].seq
-            try await store.write(events, checkpoint: last)
+            try await store.write(events, telemetry: telemetry, checkpoint: last)
             if let onStored, !decodedEvents.isEmpty { onStored(decodedEvents) }
             lastRead = last
             state.withLock {
                 $0.applied = last
                 $0.appliedEvents += events.count
+                $0.appliedTelemetry += telemetry.spans.count + telemetry.logs.count
                 $0.undecodable += skipped
             }
             do {

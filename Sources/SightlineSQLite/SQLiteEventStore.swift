@@ -168,8 +168,14 @@ public final class SQLiteEventStore: EventStore {
     // MARK: EventWriter
 
     public func write(_ events: [StoredEvent], checkpoint: UInt64) async throws {
+        try await write(events, telemetry: .empty, checkpoint: checkpoint)
+    }
+
+    public func write(_ events: [StoredEvent], telemetry: TelemetryBatch, checkpoint: UInt64) async throws {
         try checkOpen()
-        guard checkpoint <= UInt64(Int64.max), events.allSatisfy({ $0.seq <= UInt64(Int64.max) }) else {
+        guard checkpoint <= UInt64(Int64.max), events.allSatisfy({ $0.seq <= UInt64(Int64.max) }),
+            telemetry.spans.allSatisfy({ $0.seq <= UInt64(Int64.max) }), telemetry.logs.allSatisfy({ $0.seq <= UInt64(Int64.max) })
+        else {
             throw StorageError(
                 code: .invalidArgument,
                 message: "a seq or checkpoint beyond \(Int64.max) cannot be stored in SQLite: the write-ahead log's sequence numbers must stay in the signed 64-bit range")
@@ -177,17 +183,18 @@ public final class SQLiteEventStore: EventStore {
         let inserted: Int
         do {
             inserted = try await pool.write { db in
-                try Self.insert(events, checkpoint: checkpoint, in: db)
+                let telemetryRows = telemetry.isEmpty ? 0 : try TelemetryTables.insert(telemetry, in: db)
+                return try Self.insert(events, checkpoint: checkpoint, in: db) + telemetryRows
             }
         } catch {
             throw StorageError.sqlite(
                 error, code: .writeFailed,
-                message: "storing \(events.count) events in \(path) failed and was rolled back: the write-ahead log keeps them for a retry",
+                message: "storing \(events.count) events (and \(telemetry.spans.count) spans, \(telemetry.logs.count) log records) in \(path) failed and was rolled back: the write-ahead log keeps them for a retry",
                 path: path)
         }
         logger.debug("events stored", metadata: [
             "storage.inserted": "\(inserted)",
-            "storage.ignored": "\(events.count - inserted)",
+            "storage.ignored": "\(events.count + telemetry.spans.count + telemetry.logs.count - inserted)",
             "storage.checkpoint": "\(checkpoint)",
         ])
     }

@@ -13,7 +13,7 @@ import GRDB
 ///   byte and SQLite's JSON functions apply to it.
 enum SQLiteSchema {
     /// The migration names, in order.
-    static let migrationNames = ["v1-events-table", "v1-ingest-checkpoint", "v1-event-indexes", "v2-rollups"]
+    static let migrationNames = ["v1-events-table", "v1-ingest-checkpoint", "v1-event-indexes", "v2-rollups", "v3-telemetry"]
 
     /// The migrator for this schema, migrations in order.
     static var migrator: DatabaseMigrator {
@@ -59,6 +59,9 @@ enum SQLiteSchema {
         }
         migrator.registerMigration(migrationNames[3]) { db in
             try RollupTables.create(db)
+        }
+        migrator.registerMigration(migrationNames[4]) { db in
+            try TelemetryTables.create(db)
         }
         return migrator
     }

@@ -105,6 +105,7 @@ public struct Sightline: Sendable {
             keys: keys,
             ingestor: ingestor,
             reader: store,
+            telemetry: store,
             metrics: metrics,
             wal: wal,
             applier: applier,

@@ -23,6 +23,12 @@ public protocol EventWriter: Sendable {
     /// ```
     func write(_ events: [StoredEvent], checkpoint: UInt64) async throws
 
+    /// Like ``write(_:checkpoint:)``, with the batch's spans and log records in the same
+    /// transaction (idempotent on `(trace id, span id)` and on log id).
+    ///
+    /// - Throws: ``StorageError``; after an error nothing of the batch is stored.
+    func write(_ events: [StoredEvent], telemetry: TelemetryBatch, checkpoint: UInt64) async throws
+
     /// The last checkpoint written (0 when empty).
     ///
     /// - Throws: ``StorageError``.

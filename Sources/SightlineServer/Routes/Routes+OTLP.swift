@@ -9,11 +9,12 @@ import SightlineOTLP
 /// ingest key (`Authorization: Bearer <key>`, e.g. `OTEL_EXPORTER_OTLP_HEADERS="Authorization=Bearer <key>"`).
 ///
 /// Invariants:
-/// - HTTP server spans become events through the same durable path as `POST /v1/events`: the
-///   answer comes only after they are in the write-ahead log.
-/// - Nothing is dropped silently: every item not stored (an invalid span, a span that is not an
-///   HTTP server span, a log record, a metric data point) is counted as rejected in the OTLP
-///   partial-success answer, with a message that says why.
+/// - HTTP server spans become events, other spans and log records are kept linked to their
+///   trace; all go through the same durable path as `POST /v1/events`: the answer comes only
+///   after they are in the write-ahead log (one log batch per export: all or nothing).
+/// - Nothing is dropped silently: every item not stored (an invalid span or log record, a metric
+///   data point) is counted as rejected in the OTLP partial-success answer, with a message that
+///   says why.
 extension Routes {
     func registerOTLP(on router: Router<SightlineRequestContext>) {
         let traces = OTLPTraceMapper()
@@ -26,21 +27,14 @@ extension Routes {
             } catch let error as OTLPError {
                 throw APIError(otlpError: error)
             }
-            if !result.events.isEmpty {
+            if !result.events.isEmpty || !result.otherSpans.isEmpty {
                 do {
-                    _ = try await ingestor.ingest(events: result.events)
+                    try await ingestor.ingest(events: result.events, spans: result.otherSpans, logs: [])
                 } catch let error as IngestError {
                     throw APIError(ingestError: error)
                 }
             }
-            var rejected = result.rejectedCount
-            var reasons: [String] = result.rejected.isEmpty ? [] : [result.partialSuccessMessage]
-            if !result.otherSpans.isEmpty {
-                rejected += Int64(result.otherSpans.count)
-                reasons.append("\(result.otherSpans.count) spans are not HTTP server spans; Sightline stores only HTTP server spans as API events for now")
-            }
-            let answer = OTLPResponse.partialSuccess(signal: .traces, rejected: rejected, message: reasons.joined(separator: "; "), encoding: encoding)
-            return otlpResponse(answer, encoding: encoding)
+            return otlpResponse(result.responseBody(encoding: encoding), encoding: encoding)
         }
         router.post("/v1/logs") { request, _ in
             let (body, encoding) = try await otlpBody(request)
@@ -50,10 +44,14 @@ extension Routes {
             } catch let error as OTLPError {
                 throw APIError(otlpError: error)
             }
-            let answer = OTLPResponse.partialSuccess(
-                signal: .logs, rejected: Int64(result.totalLogRecords),
-                message: "Sightline does not store log records yet; \(result.totalLogRecords) were read and not stored", encoding: encoding)
-            return otlpResponse(answer, encoding: encoding)
+            if !result.logs.isEmpty {
+                do {
+                    try await ingestor.ingest(events: [], spans: [], logs: result.logs)
+                } catch let error as IngestError {
+                    throw APIError(ingestError: error)
+                }
+            }
+            return otlpResponse(result.responseBody(encoding: encoding), encoding: encoding)
         }
         router.post("/v1/metrics") { request, _ in
             let (body, encoding) = try await otlpBody(request)

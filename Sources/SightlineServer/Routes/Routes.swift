@@ -16,6 +16,7 @@ struct Routes: Sendable {
     let keys: KeyStore
     let ingestor: Ingestor
     let reader: any EventReader
+    let telemetry: any TelemetryReader
     let metrics: ServerMetrics
     let wal: WriteAheadLog
     let applier: StoreApplier
@@ -43,6 +44,7 @@ struct Routes: Sendable {
         registerMetrics(on: router)
         registerAuth(on: router)
         registerOTLP(on: router)
+        registerTraces(on: router)
         registerIncidents(on: router)
         registerDashboard(on: router)
         router.post("/v1/query") { request, _ in

@@ -1,10 +1,11 @@
-import SightlineCore
-
 /// An OpenTelemetry log record, stored linked to its trace and span when it carries their ids.
 ///
 /// Invariants: `traceID` is 32 and `spanID` 16 lower-case hex digits when present;
-/// `severityNumber` is 0...24; `attributes` is a minified, valid JSON object.
+/// `severityNumber` is 0...24; `attributes` is a minified, valid JSON object; `id`, once set (by
+/// the ingestor, before the write-ahead log), never changes, so a replay stores the record once.
 public struct LinkedLog: Sendable, Equatable {
+    /// Sightline's id (the same scheme as event ids), set when the record is accepted.
+    public var id: String?
     /// When the event happened (`time_unix_nano`; else `observed_time_unix_nano`; else the
     /// receive time), in µs since the epoch.
     public var timestampMicros: Int64
@@ -31,11 +32,12 @@ public struct LinkedLog: Sendable, Equatable {
     public var receivedAtMicros: Int64
 
     public init(
-        timestampMicros: Int64, observedMicros: Int64? = nil, severityText: String? = nil, severityNumber: Int = 0,
+        id: String? = nil, timestampMicros: Int64, observedMicros: Int64? = nil, severityText: String? = nil, severityNumber: Int = 0,
         body: String? = nil, traceID: String? = nil, spanID: String? = nil, eventName: String? = nil,
         service: String, environment: String? = nil, scope: String? = nil, attributes: RawJSON? = nil,
         receivedAtMicros: Int64
     ) {
+        self.id = id
         self.timestampMicros = timestampMicros
         self.observedMicros = observedMicros
         self.severityText = severityText

@@ -1,5 +1,3 @@
-import SightlineCore
-
 /// A span that is not an API request: an internal step, an outgoing call, a message. Sightline
 /// stores it linked to its trace, so that the waterfall of a request can be shown.
 ///
@@ -7,12 +5,12 @@ import SightlineCore
 /// digits, not all zero; `startMicros` > 0; `attributes` and `events` are minified, valid JSON.
 public struct LinkedSpan: Sendable, Equatable {
     /// The span kind of OpenTelemetry (`SpanKind`).
-    public enum Kind: Int, Sendable, Equatable {
+    public enum Kind: Int, Sendable, Equatable, CaseIterable {
         case unspecified = 0, `internal` = 1, server = 2, client = 3, producer = 4, consumer = 5
     }
 
     /// The span status of OpenTelemetry (`Status.StatusCode`).
-    public enum Status: Int, Sendable, Equatable {
+    public enum Status: Int, Sendable, Equatable, CaseIterable {
         case unset = 0, ok = 1, error = 2
     }
 
