@@ -1,0 +1,172 @@
+/// Turns a captured event into one line of NDJSON in Sightline's wire format, applying the
+/// redaction policy on the way: nothing unredacted is ever encoded.
+///
+/// Invariants: the output is one minified JSON object followed by `\n`; strings are escaped so
+/// that no raw newline appears inside the line; field names are the wire format's.
+struct EventEncoder: Sendable {
+    let service: String
+    let environment: String?
+    let policy: RedactionPolicy
+
+    func encode(_ event: APIEvent) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(512)
+        var first = true
+        func key(_ name: StaticString) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            out.append(UInt8(ascii: "\""))
+            name.withUTF8Buffer { out.append(contentsOf: $0) }
+            out.append(UInt8(ascii: "\""))
+            out.append(UInt8(ascii: ":"))
+        }
+        func string(_ name: StaticString, _ value: String?) {
+            guard let value else { return }
+            key(name)
+            JSONWriter.writeString(value, to: &out)
+        }
+        func integer(_ name: StaticString, _ value: Int64?) {
+            guard let value else { return }
+            key(name)
+            out.append(contentsOf: String(value).utf8)
+        }
+
+        out.append(UInt8(ascii: "{"))
+        string("id", event.id)
+        string("timestamp", RFC3339.format(micros: event.timestampMicros))
+        if let d = event.durationMs, d.isFinite, d >= 0 {
+            key("duration_ms")
+            out.append(contentsOf: formatNumber(d).utf8)
+        }
+        string("service", event.service ?? service)
+        string("environment", event.environment ?? environment)
+        string("method", event.method.uppercased())
+        string("scheme", event.scheme)
+        string("host", event.host)
+        string("path", event.path.isEmpty ? "/" : event.path)
+        string("route", event.route)
+        let query = event.query.isEmpty ? QueryString.parse(event.rawQuery ?? "") : event.query
+        if !query.isEmpty {
+            key("query")
+            var grouped: [(String, [String])] = []
+            for p in query.prefix(256) {
+                let value = policy.redactQuery(name: p.name, value: p.value)
+                if let i = grouped.firstIndex(where: { $0.0 == p.name }) {
+                    grouped[i].1.append(value)
+                } else {
+                    grouped.append((p.name, [value]))
+                }
+            }
+            out.append(UInt8(ascii: "{"))
+            for (i, (name, values)) in grouped.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                JSONWriter.writeString(name, to: &out)
+                out.append(UInt8(ascii: ":"))
+                if values.count == 1 {
+                    JSONWriter.writeString(values[0], to: &out)
+                } else {
+                    JSONValue.array(values.map(JSONValue.string)).write(to: &out)
+                }
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+        integer("status", Int64(min(max(event.status, 100), 599)))
+        integer("request_size", event.requestSize)
+        integer("response_size", event.responseSize)
+        string("client_ip", event.clientIP)
+        string("user_agent", event.userAgent.map(policy.redactText))
+        if let consumer = event.consumer, !consumer.id.isEmpty {
+            key("consumer")
+            var members: [(key: String, value: JSONValue)] = [("id", .string(consumer.id))]
+            if let name = consumer.name { members.append(("name", .string(name))) }
+            if let plan = consumer.plan { members.append(("plan", .string(plan))) }
+            JSONValue.object(members).write(to: &out)
+        }
+        string("user_id", event.userID)
+        string("session_id", event.sessionID)
+        string("trace_id", event.traceID)
+        string("span_id", event.spanID)
+        if let error = event.error {
+            key("error")
+            var members: [(key: String, value: JSONValue)] = []
+            if let type = error.type { members.append(("type", .string(String(type.prefix(256))))) }
+            if let message = error.message { members.append(("message", .string(policy.redactText(String(message.prefix(16 * 1024)))))) }
+            JSONValue.object(members).write(to: &out)
+        }
+        if !event.attributes.isEmpty {
+            key("attributes")
+            JSONValue.object(event.attributes.map { attribute in
+                let value: JSONValue
+                switch attribute.value {
+                case .string(let s): value = .string(policy.redactText(s))
+                case .number(let d): value = d.isFinite ? .number(formatNumber(d)) : .null
+                case .bool(let b): value = .bool(b)
+                }
+                return (attribute.name, value)
+            }).write(to: &out)
+        }
+        if let request = event.request {
+            key("request")
+            encodeExchange(request, direction: .request).write(to: &out)
+        }
+        if let response = event.response {
+            key("response")
+            encodeExchange(response, direction: .response).write(to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+        out.append(UInt8(ascii: "\n"))
+        return out
+    }
+
+    private func encodeExchange(_ exchange: CapturedExchange, direction: RedactionPolicy.Direction) -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = []
+        if !exchange.headers.isEmpty {
+            var grouped: [(String, [String])] = []
+            for header in exchange.headers.prefix(256) {
+                let name = header.name.lowercased()
+                let value = policy.redactHeader(name: name, value: header.value)
+                if let i = grouped.firstIndex(where: { $0.0 == name }) {
+                    grouped[i].1.append(value)
+                } else {
+                    grouped.append((name, [value]))
+                }
+            }
+            members.append(("headers", .object(grouped.map { ($0.0, $0.1.count == 1 ? .string($0.1[0]) : .array($0.1.map(JSONValue.string))) })))
+        }
+        if let body = exchange.body,
+           let value = policy.redactBody(body, contentType: exchange.contentType, truncated: exchange.bodyTruncated, direction: direction) {
+            members.append(("body", value))
+        }
+        return .object(members)
+    }
+
+    private func formatNumber(_ d: Double) -> String {
+        if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
+        return String(d)
+    }
+}
+
+/// RFC 3339 timestamps in UTC with microseconds.
+enum RFC3339 {
+    static func format(micros: Int64) -> String {
+        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
+        let fraction = micros - seconds * 1_000_000
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        func pad(_ v: Int64, _ width: Int) -> String {
+            let s = String(v)
+            return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay % 3600 / 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(fraction, 6))Z"
+    }
+}

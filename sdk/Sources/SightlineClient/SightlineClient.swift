@@ -1,0 +1,437 @@
+import Logging
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+
+/// Sends captured API events to Sightline without slowing the app down or losing them.
+///
+/// Invariants:
+/// - ``enqueue(_:)`` never waits and never does I/O: it appends to a bounded memory queue, or,
+///   when that is full, counts the event as dropped.
+/// - Events leave the process only through the sender task started by ``run()``, redacted by the
+///   configured ``RedactionPolicy``, in NDJSON batches (gzip) to `POST /v1/events`.
+/// - Each event has a client-set id, so retries, fail-overs and spool replays never store it twice.
+/// - An event is forgotten only when a server acknowledged or rejected it, or it was dropped
+///   (counted): never silently.
+/// - While no endpoint is reachable, batches go to the disk spool (if configured) in order;
+///   the spool is drained, oldest first, before newer batches are sent, so order is kept.
+/// - Graceful shutdown (ServiceLifecycle) sends what is queued within `shutdownTimeout` and
+///   spools the rest.
+///
+/// ```swift
+/// let client = try SightlineClient(configuration: config)
+/// let group = ServiceGroup(services: [client, app], logger: logger)   // client first: it stops last
+/// try await group.run()
+/// ```
+public final class SightlineClient: Service, Sendable {
+    public let configuration: SightlineConfiguration
+    /// What happened to the events so far.
+    public let counters: SightlineCounters
+    let queue: EventQueue
+    let transport: any EventTransport
+    let spool: DiskSpool?
+    let encoder: EventEncoder
+    private let shutdownRequested = Atomic<Bool>(false)
+    private let running = Atomic<Bool>(false)
+
+    /// - Throws: ``SightlineClientError`` when the spool directory cannot be opened.
+    public convenience init(configuration: SightlineConfiguration) throws(SightlineClientError) {
+        let transport = HTTPTransport(
+            ingestKey: configuration.ingestKey, gzip: configuration.gzip,
+            timeout: configuration.requestTimeout, connectTimeout: configuration.connectTimeout
+        )
+        try self.init(configuration: configuration, transport: transport)
+    }
+
+    init(configuration: SightlineConfiguration, transport: any EventTransport) throws(SightlineClientError) {
+        self.configuration = configuration
+        self.transport = transport
+        let queue = EventQueue(capacity: configuration.queueCapacity, batchSize: configuration.batchSize)
+        self.queue = queue
+        let spool: DiskSpool?
+        if let directory = configuration.spoolDirectory {
+            spool = try DiskSpool(directory: directory, maxBytes: configuration.spoolMaxBytes, segmentBytes: configuration.spoolSegmentBytes)
+        } else {
+            spool = nil
+        }
+        self.spool = spool
+        self.encoder = EventEncoder(service: configuration.service, environment: configuration.environment, policy: configuration.redaction)
+        self.counters = SightlineCounters(exportMetrics: configuration.exportMetrics) {
+            (queue.count, spool?.pendingEvents ?? 0)
+        }
+    }
+
+    /// Hands an event to the client. Never blocks, never throws: when the memory queue is full
+    /// the event is dropped and counted in ``SightlineCounters/Snapshot/dropped``.
+    public func enqueue(_ event: APIEvent) {
+        if queue.offer(event) {
+            counters.add(.enqueued)
+        } else {
+            counters.add(.dropped)
+        }
+    }
+
+    /// Runs the sender until graceful shutdown (or cancellation), then flushes.
+    public func run() async throws {
+        guard !running.exchange(true, ordering: .relaxed) else {
+            throw SightlineClientError.invalidConfiguration("SightlineClient.run() was called twice; add the client to one ServiceGroup only")
+        }
+        let sender = Sender(client: self)
+        await withGracefulShutdownHandler {
+            await withTaskCancellationHandler {
+                await sender.run()
+            } onCancel: {
+                self.requestShutdown()
+            }
+        } onGracefulShutdown: {
+            self.requestShutdown()
+        }
+        await transport.shutdown()
+    }
+
+    /// Asks the sender to flush and stop (what graceful shutdown does).
+    public func requestShutdown() {
+        shutdownRequested.store(true, ordering: .relaxed)
+        queue.poke()
+    }
+
+    var isShuttingDown: Bool { shutdownRequested.load(ordering: .relaxed) }
+}
+
+/// The sender's state machine; lives in the one task that ``SightlineClient/run()`` runs.
+private final class Sender {
+    enum Result {
+        case delivered
+        /// These parts (payload, event count) could not be delivered now.
+        case undeliverable([(payload: [UInt8], count: Int)])
+    }
+
+    let client: SightlineClient
+    var config: SightlineConfiguration { client.configuration }
+    var logger: Logger { client.configuration.logger }
+    let clock = ContinuousClock()
+
+    var current = 0
+    var offline = false
+    var offlineAttempt = 0
+    var nextAttemptAt: ContinuousClock.Instant
+    var nextProbeAt: ContinuousClock.Instant
+    var lastFlush: ContinuousClock.Instant
+    var held: [(payload: [UInt8], count: Int)] = []
+    var authFailureLogged = false
+    var spoolErrorLogged = false
+    var lastDropped = 0
+    var shutdownDeadline: ContinuousClock.Instant?
+
+    init(client: SightlineClient) {
+        self.client = client
+        let now = ContinuousClock.now
+        self.nextAttemptAt = now
+        self.nextProbeAt = now
+        self.lastFlush = now
+    }
+
+    func run() async {
+        if let spool = client.spool, !spool.isEmpty {
+            logger.info("Sightline spool holds events from an earlier run; sending them first", metadata: ["sdk.spool.events": "\(spool.pendingEvents)"])
+        }
+        while true {
+            reportDrops()
+            let shuttingDown = client.isShuttingDown
+            if shuttingDown, shutdownDeadline == nil {
+                shutdownDeadline = clock.now.advanced(by: config.shutdownTimeout)
+            }
+            let pastDeadline = shutdownDeadline.map { clock.now >= $0 } ?? false
+
+            // 1. Older events first: the spool, or the batch held in memory without a spool.
+            if hasBacklog {
+                if pastDeadline || (shuttingDown && offline) {
+                    await spoolQueued(all: true)
+                    break
+                }
+                if offline, clock.now < nextAttemptAt {
+                    await spoolQueued(all: shuttingDown)
+                    await waitForWork(until: nextAttemptAt)
+                    continue
+                }
+                await sendBacklogHead()
+                await spoolQueued(all: false)
+                continue
+            }
+
+            // 2. The memory queue.
+            let due = clock.now >= lastFlush.advanced(by: config.flushInterval)
+            if client.queue.count >= config.batchSize || due || shuttingDown {
+                let batch = client.queue.take(max: config.batchSize)
+                lastFlush = clock.now
+                if batch.isEmpty {
+                    if shuttingDown { break }
+                    continue
+                }
+                let payload = encode(batch)
+                if pastDeadline || (offline && clock.now < nextAttemptAt) {
+                    await backlog([(payload, batch.count)])
+                    continue
+                }
+                switch await deliver(payload, count: batch.count) {
+                case .delivered:
+                    markOnline()
+                case .undeliverable(let parts):
+                    markOffline()
+                    await backlog(parts)
+                }
+                continue
+            }
+            await waitForWork(until: lastFlush.advanced(by: config.flushInterval))
+        }
+        let rest = client.queue.take(max: Int.max)
+        if !rest.isEmpty {
+            if client.spool != nil {
+                await backlog([(encode(rest), rest.count)])
+            } else {
+                held.append((encode(rest), rest.count))
+            }
+        }
+        if !held.isEmpty {
+            let lost = held.reduce(0) { $0 + $1.count }
+            client.counters.add(.dropped, lost)
+            logger.error("Sightline: no endpoint reachable at shutdown and no spool configured; events dropped", metadata: ["sdk.events": "\(lost)"])
+            held.removeAll()
+        }
+        reportDrops()
+    }
+
+    var hasBacklog: Bool {
+        !held.isEmpty || !(client.spool?.isEmpty ?? true)
+    }
+
+    func encode(_ batch: [APIEvent]) -> [UInt8] {
+        var payload: [UInt8] = []
+        payload.reserveCapacity(batch.count * 400)
+        for event in batch { payload.append(contentsOf: client.encoder.encode(event)) }
+        return payload
+    }
+
+    func markOnline() {
+        if offline {
+            logger.info("Sightline reachable again", metadata: ["sdk.endpoint": "\(config.endpoints[current])"])
+        }
+        offline = false
+        offlineAttempt = 0
+    }
+
+    func markOffline() {
+        if !offline {
+            logger.warning("Sightline: no endpoint reachable; keeping events in the spool and retrying with backoff", metadata: ["sdk.endpoints": "\(config.endpoints.count)"])
+        }
+        offline = true
+        var delay = config.retry.delay(attempt: offlineAttempt)
+        if authFailureLogged { delay = max(delay, min(config.retry.maxDelay, .seconds(5))) }
+        offlineAttempt += 1
+        nextAttemptAt = clock.now.advanced(by: delay)
+    }
+
+    /// Puts undeliverable parts behind everything older: on disk, or held in memory.
+    func backlog(_ parts: [(payload: [UInt8], count: Int)]) async {
+        for part in parts {
+            if let spool = client.spool {
+                do {
+                    let appended = try await NIOThreadPool.singleton.runIfActive { try spool.append(part.payload, count: part.count) }
+                    if appended {
+                        client.counters.add(.spooled, part.count)
+                    } else {
+                        client.counters.add(.dropped, part.count)
+                    }
+                } catch {
+                    client.counters.add(.dropped, part.count)
+                    if !spoolErrorLogged {
+                        spoolErrorLogged = true
+                        logger.error("Sightline spool write failed; events dropped", metadata: ["sdk.error": "\(error)"])
+                    }
+                }
+            } else if held.isEmpty || held.reduce(0, { $0 + $1.count }) + part.count <= config.batchSize {
+                held.append(part)
+            } else {
+                client.counters.add(.dropped, part.count)
+            }
+        }
+    }
+
+    /// Moves queued events into the backlog so that they keep their place behind it and the
+    /// memory queue does not fill while endpoints are down.
+    func spoolQueued(all: Bool) async {
+        guard client.spool != nil else { return }
+        while all ? client.queue.count > 0 : client.queue.count >= config.batchSize {
+            let batch = client.queue.take(max: config.batchSize)
+            if batch.isEmpty { break }
+            await backlog([(encode(batch), batch.count)])
+            lastFlush = clock.now
+        }
+    }
+
+    func sendBacklogHead() async {
+        if !held.isEmpty {
+            let part = held.removeFirst()
+            switch await deliver(part.payload, count: part.count) {
+            case .delivered:
+                markOnline()
+            case .undeliverable(let parts):
+                held.insert(contentsOf: parts, at: 0)
+                markOffline()
+            }
+            return
+        }
+        guard let spool = client.spool else { return }
+        let record: DiskSpool.Record?
+        do {
+            record = try await NIOThreadPool.singleton.runIfActive { try spool.peek() }
+        } catch {
+            logger.error("Sightline spool read failed", metadata: ["sdk.error": "\(error)"])
+            markOffline()
+            return
+        }
+        guard let record else { return }
+        switch await deliver(record.payload, count: record.count) {
+        case .delivered:
+            client.counters.add(.unspooled, record.count)
+            do {
+                try await NIOThreadPool.singleton.runIfActive { try spool.remove(record) }
+            } catch {
+                logger.error("Sightline spool cleanup failed", metadata: ["sdk.error": "\(error)"])
+            }
+            markOnline()
+        case .undeliverable(let parts):
+            if parts.count == 1, parts[0].count == record.count {
+                markOffline()
+            } else {
+                // Part of the record was delivered (a 413 split): keep the rest, in order, at the tail.
+                await backlog(parts)
+                try? await NIOThreadPool.singleton.runIfActive { try spool.remove(record) }
+                markOffline()
+            }
+        }
+    }
+
+    /// One delivery cycle: each endpoint in turn, `attemptsPerEndpoint` times, with backoff.
+    func deliver(_ payload: [UInt8], count: Int) async -> Result {
+        await probePrimaryIfDue()
+        let endpoints = config.endpoints
+        let attempts = endpoints.count * config.retry.attemptsPerEndpoint
+        var attempt = 0
+        while attempt < attempts {
+            if Task.isCancelled { break }
+            let endpoint = endpoints[current]
+            client.counters.add(.sent, count)
+            if attempt > 0 { client.counters.add(.retried, count) }
+            let outcome = await client.transport.send(payload, count: count, to: endpoint)
+            var retryAfter: Duration?
+            switch outcome {
+            case .answered(let accepted, let rejected):
+                client.counters.add(.acknowledged, accepted)
+                client.counters.add(.rejected, rejected)
+                if rejected > 0 {
+                    logger.warning("Sightline rejected events as invalid; they are not retried", metadata: ["sdk.rejected": "\(rejected)", "sdk.endpoint": "\(endpoint)"])
+                }
+                if accepted + rejected < count {
+                    // The answer accounts for fewer events than sent: count the rest as rejected.
+                    client.counters.add(.rejected, count - accepted - rejected)
+                }
+                authFailureLogged = false
+                return .delivered
+            case .refused(let status):
+                client.counters.add(.rejected, count)
+                logger.error("Sightline refused a batch; its events are counted as rejected", metadata: ["http.status": "\(status)", "sdk.events": "\(count)"])
+                return .delivered
+            case .tooLarge:
+                return await deliverSplit(payload, count: count)
+            case .unauthorized(let status):
+                if !authFailureLogged {
+                    authFailureLogged = true
+                    logger.error("Sightline refused the ingest key (HTTP \(status)): events are kept and retried slowly; set the SDK's ingestKey to the project's ingest key", metadata: ["sdk.endpoint": "\(endpoint)"])
+                }
+            case .retryable(let reason, let after):
+                retryAfter = after
+                logger.debug("Sightline send failed; will retry", metadata: ["sdk.endpoint": "\(endpoint)", "sdk.reason": "\(reason)"])
+            }
+            attempt += 1
+            if attempt >= attempts { break }
+            if attempt % config.retry.attemptsPerEndpoint == 0 {
+                failOver(from: current, to: (current + 1) % endpoints.count)
+            } else {
+                var delay = config.retry.delay(attempt: attempt - 1)
+                if let retryAfter { delay = min(max(delay, retryAfter), config.retry.maxDelay) }
+                if let deadline = shutdownDeadline { delay = min(delay, max(.zero, deadline - clock.now)) }
+                do { try await Task.sleep(for: delay) } catch { break }
+            }
+        }
+        return .undeliverable([(payload, count)])
+    }
+
+    /// A 413: halves, each delivered on its own; a single event too large is rejected.
+    func deliverSplit(_ payload: [UInt8], count: Int) async -> Result {
+        let lines = payload.split(separator: UInt8(ascii: "\n")).map { Array($0) + [UInt8(ascii: "\n")] }
+        if lines.count <= 1 {
+            client.counters.add(.rejected, count)
+            logger.error("Sightline refused an event as too large (413); it is counted as rejected")
+            return .delivered
+        }
+        let mid = lines.count / 2
+        var remaining: [(payload: [UInt8], count: Int)] = []
+        for half in [lines[..<mid], lines[mid...]] {
+            let part = half.flatMap { $0 }
+            if case .undeliverable(let parts) = await deliver(part, count: half.count) {
+                remaining.append(contentsOf: parts)
+            }
+        }
+        return remaining.isEmpty ? .delivered : .undeliverable(remaining)
+    }
+
+    func failOver(from: Int, to: Int) {
+        guard from != to else { return }
+        current = to
+        client.counters.add(.failovers)
+        nextProbeAt = clock.now.advanced(by: config.primaryProbeInterval)
+        logger.warning("Sightline endpoint unreachable; failing over", metadata: [
+            "sdk.from": "\(config.endpoints[from])", "sdk.to": "\(config.endpoints[to])",
+        ])
+    }
+
+    func probePrimaryIfDue() async {
+        guard current != 0, clock.now >= nextProbeAt else { return }
+        nextProbeAt = clock.now.advanced(by: config.primaryProbeInterval)
+        if await client.transport.probe(config.endpoints[0]) {
+            logger.info("Sightline primary endpoint is back; returning to it", metadata: ["sdk.endpoint": "\(config.endpoints[0])"])
+            current = 0
+            client.counters.add(.failovers)
+        }
+    }
+
+    func waitForWork(until deadline: ContinuousClock.Instant) async {
+        if client.isShuttingDown {
+            // Do not sleep through a shutdown; retry soon instead.
+            let soon = clock.now.advanced(by: .milliseconds(50))
+            try? await Task.sleep(until: min(deadline, soon), clock: clock)
+            return
+        }
+        let wakeUps = client.queue.wakeUps
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try? await Task.sleep(until: deadline, clock: ContinuousClock())
+            }
+            group.addTask {
+                var iterator = wakeUps.makeAsyncIterator()
+                _ = await iterator.next()
+            }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    func reportDrops() {
+        let dropped = client.counters.value(.dropped)
+        if dropped > lastDropped {
+            logger.warning("Sightline dropped events (memory queue or spool full)", metadata: ["sdk.dropped.total": "\(dropped)", "sdk.dropped.new": "\(dropped - lastDropped)"])
+            lastDropped = dropped
+        }
+    }
+}

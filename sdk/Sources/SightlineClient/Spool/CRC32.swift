@@ -1,0 +1,14 @@
+/// CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320), as zlib and gzip compute it.
+enum CRC32 {
+    private static let table: [UInt32] = (0..<256).map { n -> UInt32 in
+        var c = UInt32(n)
+        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+        return c
+    }
+
+    static func checksum(_ bytes: some Sequence<UInt8>, seed: UInt32 = 0) -> UInt32 {
+        var crc = ~seed
+        for b in bytes { crc = table[Int((crc ^ UInt32(b)) & 0xFF)] ^ (crc >> 8) }
+        return ~crc
+    }
+}
