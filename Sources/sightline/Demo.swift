@@ -126,6 +126,7 @@ struct DemoTraffic: Service {
                 let count = min(20_000, max(1, Int(generator.rate(atMicros: from) * Double(to - from) / 1_000_000)))
                 let body = generator.ndjson(count: count, fromMicros: from, toMicros: to)
                 _ = try await Send.deliver(body, client: client, gzip: true)
+                await sendTelemetry(for: body, client: client)
                 total += count
                 from = to
             }
@@ -154,6 +155,18 @@ struct DemoTraffic: Service {
             } catch {
                 logger.warning("demo traffic could not be sent", metadata: ["error": "\(type(of: error))"])
             }
+            await sendTelemetry(for: body, client: client)
+        }
+    }
+
+    /// Sends spans and log records for some of the batch's requests over OTLP/HTTP (JSON).
+    private func sendTelemetry(for batch: [UInt8], client: ServerClient) async {
+        guard let exports = DemoTelemetry.exports(ndjson: batch, sampleEvery: 8) else { return }
+        do {
+            _ = try await client.postJSON("/v1/traces", exports.traces)
+            _ = try await client.postJSON("/v1/logs", exports.logs)
+        } catch {
+            logger.warning("demo telemetry could not be sent", metadata: ["error": "\(type(of: error))"])
         }
     }
 }

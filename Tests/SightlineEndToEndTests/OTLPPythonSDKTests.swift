@@ -4,7 +4,8 @@ import Testing
 
 /// The real OpenTelemetry Python SDK sends spans to the real server binary, over protobuf and over
 /// JSON (Tests/otel/service.py: a small HTTP service instrumented with the SDK); every request it
-/// served must come back from `GET /v1/events` field by field.
+/// served must come back from `GET /v1/events` field by field, and its trace (`GET /v1/traces/{id}`)
+/// must hold the request's internal child span and the log record written inside it.
 ///
 /// Needs two Pythons with the SDK (the protobuf and JSON exporters pin conflicting versions):
 /// `SIGHTLINE_OTEL_PYTHON_PROTOBUF` and `SIGHTLINE_OTEL_PYTHON_JSON` (Tests/otel/requirements-*.txt;
@@ -68,6 +69,25 @@ struct OTLPPythonSDKTests {
             if request["status"] as? Int == 500 {
                 #expect((event["error"] as? [String: Any])?["message"] as? String == "boom")
             }
+            // The trace: this request's event, its child span, and the log record inside it.
+            let traceID = try #require(request["trace_id"] as? String)
+            let (traceCode, traceBody) = try await api.get("/v1/traces/\(traceID)")
+            #expect(traceCode == 200, "\(key)")
+            let trace = try JSONSerialization.jsonObject(with: traceBody) as? [String: Any] ?? [:]
+            #expect((trace["events"] as? [[String: Any]])?.compactMap { $0["span_id"] as? String } == [request["span_id"] as? String].compactMap { $0 })
+            let spans = trace["spans"] as? [[String: Any]] ?? []
+            #expect(spans.count == 1, "\(key)")
+            #expect(spans.first?["span_id"] as? String == request["child_span_id"] as? String)
+            #expect(spans.first?["parent_span_id"] as? String == request["span_id"] as? String)
+            #expect(spans.first?["name"] as? String == request["child_name"] as? String)
+            #expect(spans.first?["kind"] as? String == "internal")
+            #expect(spans.first?["service"] as? String == "python-shop-\(encoding)")
+            let logs = trace["logs"] as? [[String: Any]] ?? []
+            #expect(logs.count == 1, "\(key)")
+            #expect(logs.first?["body"] as? String == request["log_body"] as? String)
+            #expect(logs.first?["level"] as? String == request["log_level"] as? String)
+            #expect(logs.first?["span_id"] as? String == request["child_span_id"] as? String)
+            #expect(logs.first?["environment"] as? String == "e2e")
         }
     }
 }

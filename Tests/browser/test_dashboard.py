@@ -543,6 +543,46 @@ def test_explorer_matches_api(driver):
     assert_no_alert(d)
 
 
+def test_event_drawer_shows_trace_and_logs(driver):
+    """An event whose trace has OpenTelemetry spans and log records (the demo sends them over
+    OTLP for some requests) shows them in its drawer, as the traces API returns them."""
+    d = driver
+    ensure_logged_in(d)
+    logs = api_ok("GET", "/v1/logs?" + urllib.parse.urlencode({"level": "error", "from": RANGE_FROM, "to": RANGE_TO, "limit": 50}))["logs"]
+    trace_id = next((l["trace_id"] for l in logs if l.get("trace_id")), None)
+    assert trace_id, "the demo sent no error log records linked to a trace"
+    trace = api_ok("GET", "/v1/traces/" + trace_id)
+    assert trace["events"], "the trace of an error log has no API event"
+    event_id = trace["events"][0]["id"]
+    find(d, "nav-explorer").click()
+    ensure_fixed_range(d)
+    wait_page(d, "explorer", check_range=False)
+    ta = wait_visible(d, "query-input")
+    ta.clear()
+    ta.send_keys('where trace_id == "%s" | take 20' % trace_id)
+    find(d, "run-query").click()
+    wait_for(d, lambda x: len(find_all(x, "results-row")) == len(trace["events"]))
+    row = next(r for r in find_all(d, "results-row") if find(d, "cell-id", r).get_attribute("data-value") == event_id)
+    click(d, row)
+    panel = wait_visible(d, "event-panel")
+    wait_for(d, lambda x: panel.get_attribute("data-state") == "ready")
+    section = wait_visible(d, "event-trace")
+    wait_for(d, lambda x: section.get_attribute("data-state") == "ready")
+    assert len(find_all(d, "trace-span", section)) == len(trace["events"]) + len(trace["spans"])
+    shown_logs = [r.text for r in find_all(d, "trace-log", section)]
+    assert len(shown_logs) == len(trace["logs"])
+    for log in trace["logs"]:
+        assert any(log["body"] in text for text in shown_logs)
+    names = " ".join(e.text for e in section.find_elements(By.CSS_SELECTOR, ".wf-name"))
+    for span in trace["spans"]:
+        assert span["name"] in names
+    d.execute_script("arguments[0].scrollIntoView()", section)
+    screenshot(d, "event-trace-laptop", full=False)
+    assert_no_alert(d)
+    d.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+    wait_for(d, lambda x: not find_all(x, "event-panel"))
+
+
 def test_consumers_table_matches_api(driver):
     d = driver
     ensure_logged_in(d)

@@ -2,19 +2,24 @@
 end-to-end OTLP test (Tests/SightlineEndToEndTests/OTLPPythonSDKTests.swift).
 
 Usage: python service.py {protobuf|json}
-The exporter is configured by the standard environment variables (OTEL_EXPORTER_OTLP_ENDPOINT,
+The exporters are configured by the standard environment variables (OTEL_EXPORTER_OTLP_ENDPOINT,
 OTEL_EXPORTER_OTLP_HEADERS). The service answers a few routes; every request is a SERVER span
-with the current HTTP semantic conventions. The script calls itself, flushes the exporter and
-prints one JSON line per request it served (what Sightline should store).
+with the current HTTP semantic conventions, with an INTERNAL child span ("load <route>") and a
+log record written through Python's logging inside that child (so it carries the trace and span
+ids). The script calls itself, flushes the exporters and prints one JSON line per request it
+served (what Sightline should store).
 """
 import http.server
 import json
+import logging
 import sys
 import threading
 import urllib.error
 import urllib.request
 
 from opentelemetry import trace
+from opentelemetry.sdk._logs import LoggerProvider, LoggingHandler
+from opentelemetry.sdk._logs.export import BatchLogRecordProcessor
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
@@ -23,16 +28,25 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 encoding = sys.argv[1]
 if encoding == "protobuf":
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
 else:
     from opentelemetry.exporter.otlp.json.http.trace_exporter import OTLPSpanExporter
+    from opentelemetry.exporter.otlp.json.http._log_exporter import OTLPLogExporter
 
-provider = TracerProvider(resource=Resource.create({
+resource = Resource.create({
     "service.name": f"python-shop-{encoding}",
     "deployment.environment.name": "e2e",
-}))
+})
+provider = TracerProvider(resource=resource)
 provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
 trace.set_tracer_provider(provider)
 tracer = trace.get_tracer("sightline-e2e")
+log_provider = LoggerProvider(resource=resource)
+log_provider.add_log_record_processor(BatchLogRecordProcessor(OTLPLogExporter()))
+log = logging.getLogger("shop")
+log.setLevel(logging.INFO)
+log.propagate = False
+log.addHandler(LoggingHandler(level=logging.INFO, logger_provider=log_provider))
 served = []
 
 ROUTES = [("/orders/", "/orders/{id}"), ("/users/", "/users/{id}"), ("/health", "/health")]
@@ -57,6 +71,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             span.set_attribute("user_agent.original", self.headers.get("User-Agent", ""))
             span.set_attribute("http.response.status_code", status)
             span.set_attribute("user.id", self.headers.get("X-User", ""))
+            with tracer.start_as_current_span(f"load {route or path}") as child:
+                child_ctx = child.get_span_context()
+                if status >= 500:
+                    log.error("loading %s failed", path)
+                else:
+                    log.info("loaded %s", path)
             if status >= 500:
                 span.set_status(Status(StatusCode.ERROR, "boom"))
             body = json.dumps({"path": path}).encode()
@@ -70,6 +90,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 "method": method, "path": path, "query": query, "route": route, "status": status,
                 "user_agent": self.headers.get("User-Agent", ""), "user_id": self.headers.get("X-User", ""),
                 "trace_id": format(ctx.trace_id, "032x"), "span_id": format(ctx.span_id, "016x"),
+                "child_span_id": format(child_ctx.span_id, "016x"), "child_name": f"load {route or path}",
+                "log_body": ("loading %s failed" if status >= 500 else "loaded %s") % path,
+                "log_level": "error" if status >= 500 else "info",
             })
 
     def do_GET(self):
@@ -98,5 +121,7 @@ for index, (method, path) in enumerate(requests):
 server.shutdown()
 provider.force_flush()
 provider.shutdown()
+log_provider.force_flush()
+log_provider.shutdown()
 for item in served:
     print(json.dumps(item))

@@ -258,6 +258,7 @@ function renderEvent(ev) {
       ),
     );
   }
+  if (ev.trace_id) out.push(traceSection(ev));
   out.push(
     h("section", { class: "ev-sec" }, h("h3", null, "Attributes"), kvTable(ev.attributes, "event-attributes")),
     h("section", { class: "ev-sec" },
@@ -272,6 +273,63 @@ function renderEvent(ev) {
     ),
   );
   return out;
+}
+
+// The trace of an event (OpenTelemetry): its spans as a waterfall and its log records.
+function traceSection(ev) {
+  const sec = h("section", { class: "ev-sec", testid: "event-trace", "data-state": "loading" }, h("h3", null, "Trace"), loading());
+  api
+    .get("/v1/traces/" + encodeURIComponent(ev.trace_id))
+    .then((t) => {
+      const rows = [];
+      for (const e of t.events || []) {
+        const start = Date.parse(e.timestamp) * 1000;
+        rows.push({ name: `${e.method} ${e.route || e.path}`, service: e.service, kind: "request", start, dur: (e.duration_ms || 0) * 1000, error: e.status >= 500, self: e.id === ev.id });
+      }
+      for (const s of t.spans || []) {
+        rows.push({ name: s.name, service: s.service, kind: s.kind, start: s.start_us, dur: s.end_us ? s.end_us - s.start_us : 0, error: s.status === "error" });
+      }
+      rows.sort((a, b) => a.start - b.start);
+      const t0 = rows.length ? rows[0].start : 0;
+      const t1 = rows.reduce((m, r) => Math.max(m, r.start + r.dur), t0 + 1);
+      const span = t1 - t0;
+      // Positioned through the CSSOM: the Content-Security-Policy forbids style attributes.
+      const bar = (r) => {
+        const el = h("span", { class: "wf-bar" + (r.error ? " wf-err" : "") });
+        el.style.left = `${((r.start - t0) / span) * 100}%`;
+        el.style.width = `${Math.max((r.dur / span) * 100, 0.5)}%`;
+        return el;
+      };
+      const waterfall = rows.length
+        ? h("div", { class: "waterfall", testid: "trace-spans" },
+          rows.map((r) =>
+            h("div", { class: "wf-row" + (r.self ? " wf-self" : ""), testid: "trace-span" },
+              h("span", { class: "wf-name mono", title: `${r.service} · ${r.kind}` }, r.name),
+              h("span", { class: "wf-track" }, bar(r)),
+              h("span", { class: "wf-dur mono" }, fmtMs(r.dur / 1000)),
+            )))
+        : h("p", { class: "muted small" }, "No spans");
+      const logs = t.logs || [];
+      const logList = logs.length
+        ? h("div", { class: "table-wrap" },
+          h("table", { class: "table", testid: "trace-logs" },
+            h("tbody", null,
+              logs.map((l) =>
+                h("tr", { testid: "trace-log" },
+                  h("td", { class: "mono small" }, fmtTime(new Date(l.timestamp_us / 1000).toISOString())),
+                  h("td", null, h("span", { class: "sev lvl-" + (l.level || "none") }, l.level || l.severity_text || "—")),
+                  h("td", { class: "mono" }, l.body === undefined ? DASH : String(l.body)),
+                )))))
+        : h("p", { class: "muted small" }, "No log records");
+      clear(sec).append(h("h3", null, "Trace"), waterfall, h("h4", null, "Logs"), logList);
+      sec.setAttribute("data-state", "ready");
+    })
+    .catch((err) => {
+      const none = err && err.status === 404;
+      clear(sec).append(h("h3", null, "Trace"), none ? h("p", { class: "muted small" }, "No spans or logs stored for this trace") : errorBox(err, "trace-error"));
+      sec.setAttribute("data-state", none ? "empty" : "error");
+    });
+  return sec;
 }
 
 export function openEventPanel(id) {
