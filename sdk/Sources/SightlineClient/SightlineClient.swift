@@ -149,13 +149,14 @@ private final class Sender {
                     await spoolQueued(all: true)
                     break
                 }
+                let flushDue = clock.now >= lastFlush.advanced(by: config.flushInterval)
                 if offline, clock.now < nextAttemptAt {
-                    await spoolQueued(all: shuttingDown)
-                    await waitForWork(until: nextAttemptAt)
+                    await spoolQueued(all: shuttingDown || flushDue)
+                    await waitForWork(until: min(nextAttemptAt, lastFlush.advanced(by: config.flushInterval)))
                     continue
                 }
                 await sendBacklogHead()
-                await spoolQueued(all: false)
+                await spoolQueued(all: flushDue)
                 continue
             }
 

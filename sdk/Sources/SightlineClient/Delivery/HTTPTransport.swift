@@ -3,6 +3,7 @@ import CompressNIO
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// Sends batches with AsyncHTTPClient: `POST /v1/events`, NDJSON, gzip, bearer ingest key.
 ///
@@ -11,20 +12,32 @@ import NIOPosix
 /// wrong key; 408, 429, 5xx (503 is back-pressure, with `Retry-After`) and every connection error
 /// or timeout are retryable.
 final class HTTPTransport: EventTransport {
-    let client: HTTPClient
     let ingestKey: String
     let gzip: Bool
     let timeout: Duration
+    let configuration: HTTPClient.Configuration
+    /// Created on first use and shut down by ``shutdown()``, so that a client that is never run
+    /// owns no connection pool (AsyncHTTPClient traps when one is deinitialised while running).
+    private let httpClient = Mutex<HTTPClient?>(nil)
 
     init(ingestKey: String, gzip: Bool, timeout: Duration, connectTimeout: Duration) {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .init(connectTimeout), read: .init(timeout))
         configuration.connectionPool = .init(idleTimeout: .seconds(30))
         configuration.decompression = .disabled
-        self.client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
+        self.configuration = configuration
         self.ingestKey = ingestKey
         self.gzip = gzip
         self.timeout = timeout
+    }
+
+    var client: HTTPClient {
+        httpClient.withLock { c in
+            if let c { return c }
+            let new = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
+            c = new
+            return new
+        }
     }
 
     func send(_ ndjson: [UInt8], count: Int, to endpoint: Endpoint) async -> DeliveryOutcome {
@@ -97,7 +110,11 @@ final class HTTPTransport: EventTransport {
     }
 
     func shutdown() async {
-        try? await client.shutdown()
+        let c = httpClient.withLock { c -> HTTPClient? in
+            defer { c = nil }
+            return c
+        }
+        try? await c?.shutdown()
     }
 }
 

@@ -5,7 +5,7 @@
 /// Member names match exactly (case-sensitive, as JSON is).
 ///
 /// ```swift
-/// let path = try JSONPath("$.items[*].secret")
+/// let path = try JSONPath(parsing: userSuppliedText)   // or a literal: "$.items[*].secret"
 /// ```
 public struct JSONPath: Sendable, Hashable, CustomStringConvertible, ExpressibleByStringLiteral {
     enum Step: Sendable, Hashable {
@@ -22,7 +22,7 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible, Expressible
 
     /// Parses a path.
     /// - Throws: ``SightlineClientError`` (`.invalidJSONPath`) naming the position of the problem.
-    public init(_ text: String) throws(SightlineClientError) {
+    public init(parsing text: String) throws(SightlineClientError) {
         self.description = text
         self.steps = try JSONPath.parse(text)
     }
@@ -30,7 +30,7 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible, Expressible
     /// A path written in code; a malformed literal is a programming error and traps.
     public init(stringLiteral value: String) {
         do {
-            try self.init(value)
+            try self.init(parsing: value)
         } catch {
             preconditionFailure("\(error)")
         }

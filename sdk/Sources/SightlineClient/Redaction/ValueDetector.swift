@@ -5,7 +5,8 @@
 ///   Luhn check (so order numbers and timestamps of the same length are left alone).
 /// - `email`: `local@domain.tld`.
 /// - `jwt`: three base64url segments separated by dots, the first starting with `eyJ` (`{"`).
-/// - `bearerToken`: `Bearer <token>` (case-insensitive); the token is replaced, the scheme kept.
+/// - `bearerToken`: `Bearer <token>` (case-insensitive, a token of at least 8 token68
+///   characters); the token is replaced, the scheme kept.
 public enum ValueDetector: String, Sendable, Hashable, CaseIterable {
     case cardNumber
     case email
@@ -151,6 +152,12 @@ public enum ValueDetector: String, Sendable, Hashable, CaseIterable {
         return result
     }
 
+    /// RFC 7235 token68 characters.
+    private static func isTokenChar(_ c: UInt8) -> Bool {
+        isAlnum(c) || c == UInt8(ascii: "-") || c == UInt8(ascii: ".") || c == UInt8(ascii: "_") || c == UInt8(ascii: "~")
+            || c == UInt8(ascii: "+") || c == UInt8(ascii: "/") || c == UInt8(ascii: "=")
+    }
+
     static func bearerRanges(_ b: [UInt8]) -> [Range<Int>] {
         let word = Array("bearer".utf8)
         var result: [Range<Int>] = []
@@ -167,10 +174,8 @@ public enum ValueDetector: String, Sendable, Hashable, CaseIterable {
             var start = i + word.count
             while start < b.count, b[start] == UInt8(ascii: " ") { start += 1 }
             var end = start
-            while end < b.count, b[end] != UInt8(ascii: " "), b[end] != UInt8(ascii: ","), b[end] != UInt8(ascii: "\""), b[end] != UInt8(ascii: ";") {
-                end += 1
-            }
-            if end > start {
+            while end < b.count, isTokenChar(b[end]) { end += 1 }
+            if end - start >= 8 {
                 result.append(start..<end)
             }
             i = max(end, i + 1)

@@ -1,0 +1,222 @@
+import Foundation
+import Testing
+@testable import SightlineClient
+
+@Suite("Client delivery: batching, retries, fail-over, spool", .serialized)
+struct ClientDeliveryTests {
+    @Test("events go out in batches of batchSize, in order, gzip-compressed, with the ingest key")
+    func batching() async throws {
+        let server = try await FakeSightline()
+        defer { Task { await server.stop() } }
+        let client = try SightlineClient(configuration: fastConfiguration([server.url], batchSize: 10))
+        let events = makeEvents(25)
+        try await withRunningClient(client) {
+            for e in events { client.enqueue(e) }
+            await eventually("25 acknowledged") { client.counters.snapshot().acknowledged == 25 }
+        }
+        let batches = server.batches
+        #expect(batches.map(\.ids.count) == [10, 10, 5])
+        #expect(batches.flatMap(\.ids) == events.map(\.id))
+        #expect(batches.allSatisfy { $0.gzip && $0.authorization == "Bearer test-key" })
+        let s = client.counters.snapshot()
+        #expect(s.enqueued == 25 && s.sent == 25 && s.retried == 0 && s.dropped == 0 && s.spooled == 0)
+        // Each line is one event in the wire format.
+        let first = try #require(JSONValue.parse(Array(batches[0].lines[0].utf8)))
+        guard case .object(let members) = first else { Issue.record("not an object"); return }
+        #expect(members.map(\.key).starts(with: ["id", "timestamp", "service", "method", "path", "route", "status"]))
+    }
+
+    @Test("a partial batch leaves after flushInterval without waiting for more events")
+    func flushInterval() async throws {
+        let server = try await FakeSightline()
+        defer { Task { await server.stop() } }
+        let client = try SightlineClient(configuration: fastConfiguration([server.url], batchSize: 1000))
+        try await withRunningClient(client) {
+            for e in makeEvents(3) { client.enqueue(e) }
+            await eventually("3 events sent before shutdown") { server.receivedIDs.count == 3 }
+        }
+        #expect(server.batches.count == 1)
+    }
+
+    @Test("graceful shutdown sends what is still queued")
+    func shutdownFlush() async throws {
+        let server = try await FakeSightline()
+        defer { Task { await server.stop() } }
+        var config = try fastConfiguration([server.url], batchSize: 1000)
+        config.flushInterval = .seconds(3600)
+        let client = try SightlineClient(configuration: config)
+        let events = makeEvents(7)
+        try await withRunningClient(client) {
+            for e in events { client.enqueue(e) }
+        }
+        #expect(server.receivedIDs == events.map(\.id))
+        #expect(client.counters.snapshot().acknowledged == 7)
+    }
+
+    @Test("503 from the primary: retried with backoff, then fail-over to the secondary; back to the primary once it recovers")
+    func failoverAndReturn() async throws {
+        let primary = try await FakeSightline()
+        let secondary = try await FakeSightline()
+        defer { Task { await primary.stop(); await secondary.stop() } }
+        primary.mode = .status(503)
+        primary.healthy = false
+        let client = try SightlineClient(configuration: fastConfiguration([primary.url, secondary.url], batchSize: 5))
+        try await withRunningClient(client) {
+            for e in makeEvents(5) { client.enqueue(e) }
+            await eventually("batch on the secondary") { secondary.receivedIDs.count == 5 }
+            #expect(primary.requests == 2)  // attemptsPerEndpoint
+            #expect(client.counters.snapshot().retried >= 5)
+            #expect(client.counters.snapshot().failovers >= 1)
+
+            primary.mode = .accept
+            primary.healthy = true
+            // Keep sending: each delivery probes the primary when a probe is due, and the client
+            // returns to it once the probe succeeds.
+            var round = 0
+            while primary.receivedIDs.isEmpty, round < 200 {
+                for e in makeEvents(5, path: "/round\(round)") { client.enqueue(e) }
+                round += 1
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(!primary.receivedIDs.isEmpty)
+            #expect(primary.probes > 0)
+        }
+        // Exactly once overall: every acknowledged id is on one of the two servers, once.
+        let all = primary.receivedIDs + secondary.receivedIDs
+        #expect(Set(all).count == all.count)
+        #expect(all.count == client.counters.snapshot().acknowledged)
+        #expect(client.counters.snapshot().dropped == 0)
+    }
+
+    @Test("connection refused on the primary: fail-over to the secondary")
+    func connectionRefused() async throws {
+        let dead = try await unusedPort()
+        let secondary = try await FakeSightline()
+        defer { Task { await secondary.stop() } }
+        let client = try SightlineClient(configuration: fastConfiguration(["http://127.0.0.1:\(dead)", secondary.url], batchSize: 4))
+        try await withRunningClient(client) {
+            for e in makeEvents(8) { client.enqueue(e) }
+            await eventually("8 on the secondary") { secondary.receivedIDs.count == 8 }
+        }
+        #expect(client.counters.snapshot().acknowledged == 8)
+    }
+
+    @Test("every endpoint down: batches are spooled to disk, then drained in order when one comes back")
+    func spoolRecovery() async throws {
+        let spoolDir = temporaryDirectory()
+        let portA = try await unusedPort()
+        let portB = try await unusedPort()
+        let client = try SightlineClient(configuration: fastConfiguration(["http://127.0.0.1:\(portA)", "http://127.0.0.1:\(portB)"], batchSize: 10, spool: spoolDir))
+        let events = makeEvents(45)
+        var revived: FakeSightline?
+        try await withRunningClient(client) {
+            for e in events { client.enqueue(e) }
+            await eventually("45 spooled") { client.counters.snapshot().spooled == 45 }
+            #expect(client.counters.snapshot().queued == 0)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: spoolDir).contains { $0.hasSuffix(".seg") })
+            // The secondary comes up: everything is drained, oldest first.
+            let server = try await FakeSightline(port: portB)
+            revived = server
+            await eventually("45 delivered") { server.receivedIDs.count == 45 }
+            await eventually("spool empty") { client.counters.snapshot().spoolPending == 0 }
+        }
+        let server = try #require(revived)
+        #expect(server.receivedIDs == events.map(\.id))
+        let s = client.counters.snapshot()
+        #expect(s.acknowledged == 45 && s.unspooled == 45 && s.dropped == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spoolDir).filter { $0.hasSuffix(".seg") }.isEmpty)
+        await server.stop()
+    }
+
+    @Test("events spooled at shutdown are sent by the next process, once")
+    func spoolSurvivesRestart() async throws {
+        let spoolDir = temporaryDirectory()
+        let port = try await unusedPort()
+        let events = makeEvents(12)
+        do {
+            let client = try SightlineClient(configuration: fastConfiguration(["http://127.0.0.1:\(port)"], batchSize: 5, spool: spoolDir))
+            try await withRunningClient(client) {
+                for e in events { client.enqueue(e) }
+                await eventually("first batch attempted") { client.counters.snapshot().spooled >= 5 }
+            }
+            #expect(client.counters.snapshot().spooled == 12)
+        }
+        let server = try await FakeSightline(port: port)
+        defer { Task { await server.stop() } }
+        let second = try SightlineClient(configuration: fastConfiguration([server.url], batchSize: 5, spool: spoolDir))
+        #expect(second.counters.snapshot().spoolPending == 12)
+        try await withRunningClient(second) {
+            await eventually("12 delivered") { server.receivedIDs.count == 12 }
+        }
+        #expect(server.receivedIDs == events.map(\.id))
+    }
+
+    @Test("events the server rejects as invalid are counted and never retried")
+    func rejectedEvents() async throws {
+        let server = try await FakeSightline()
+        defer { Task { await server.stop() } }
+        server.mode = .rejectIndices([1, 3])
+        let client = try SightlineClient(configuration: fastConfiguration([server.url], batchSize: 5))
+        try await withRunningClient(client) {
+            for e in makeEvents(5) { client.enqueue(e) }
+            await eventually("verdict") { client.counters.snapshot().rejected == 2 }
+        }
+        #expect(server.requests == 1)
+        #expect(client.counters.snapshot().acknowledged == 3)
+
+        let refusing = try await FakeSightline()
+        defer { Task { await refusing.stop() } }
+        refusing.mode = .status(400)
+        let client2 = try SightlineClient(configuration: fastConfiguration([refusing.url], batchSize: 4))
+        try await withRunningClient(client2) {
+            for e in makeEvents(4) { client2.enqueue(e) }
+            await eventually("refused batch counted") { client2.counters.snapshot().rejected == 4 }
+        }
+        #expect(refusing.requests == 1)
+    }
+
+    @Test("401: events are kept (spooled), not dropped, and delivered once the key is accepted")
+    func unauthorized() async throws {
+        let server = try await FakeSightline()
+        defer { Task { await server.stop() } }
+        server.mode = .status(401)
+        let client = try SightlineClient(configuration: fastConfiguration([server.url], batchSize: 5, spool: temporaryDirectory()))
+        let events = makeEvents(5)
+        try await withRunningClient(client) {
+            for e in events { client.enqueue(e) }
+            await eventually("spooled") { client.counters.snapshot().spooled == 5 }
+            #expect(client.counters.snapshot().dropped == 0)
+            server.mode = .accept
+            await eventually("delivered after the key is fixed", timeout: .seconds(20)) { server.receivedIDs.count == 5 }
+        }
+        #expect(server.receivedIDs == events.map(\.id))
+        #expect(client.counters.snapshot().rejected == 0)
+    }
+
+    @Test("without a spool, a full memory queue drops new events and counts them; enqueue never blocks")
+    func queueFull() async throws {
+        let client = try SightlineClient(configuration: fastConfiguration(["http://127.0.0.1:9"], batchSize: 5, queueCapacity: 5))
+        for e in makeEvents(8) { client.enqueue(e) }  // not running: nothing drains
+        let s = client.counters.snapshot()
+        #expect(s.enqueued == 5 && s.dropped == 3 && s.queued == 5)
+    }
+
+    @Test("when the spool is full too, events are dropped with a count")
+    func spoolFull() async throws {
+        let port = try await unusedPort()
+        var config = try fastConfiguration(["http://127.0.0.1:\(port)"], batchSize: 10, spool: temporaryDirectory())
+        config.spoolMaxBytes = 4096
+        config.spoolSegmentBytes = 4096
+        let client = try SightlineClient(configuration: config)
+        try await withRunningClient(client) {
+            for e in makeEvents(100) { client.enqueue(e) }
+            await eventually("all accounted") {
+                let s = client.counters.snapshot()
+                return s.spooled + s.dropped == 100
+            }
+        }
+        let s = client.counters.snapshot()
+        #expect(s.spooled > 0 && s.dropped > 0)
+        #expect(s.spoolPending == s.spooled)
+    }
+}
