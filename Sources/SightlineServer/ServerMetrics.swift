@@ -38,6 +38,8 @@ public final class ServerMetrics: Sendable {
         metric("sightline_ingest_events_accepted_total", "counter", "Events accepted (durable in the write-ahead log)", "\(counters.accepted)")
         metric("sightline_ingest_events_rejected_total", "counter", "Events rejected as invalid", "\(counters.rejected)")
         metric("sightline_ingest_batches_refused_total", "counter", "Batches refused whole (malformed, too large, log full)", "\(counters.batchesRefused)")
+        metric("sightline_ingest_spans_accepted_total", "counter", "OpenTelemetry spans accepted that are not API events (durable in the write-ahead log)", "\(counters.spans)")
+        metric("sightline_ingest_log_records_accepted_total", "counter", "OpenTelemetry log records accepted (durable in the write-ahead log)", "\(counters.logs)")
         metric("sightline_wal_bytes", "gauge", "Bytes of write-ahead log segments on disk", "\(stats.bytesOnDisk)")
         metric("sightline_wal_segments", "gauge", "Write-ahead log segments on disk", "\(stats.segments)")
         metric("sightline_wal_durable_seq", "gauge", "Highest durable record sequence number", "\(stats.durableSeq)")

@@ -104,6 +104,10 @@ struct OTLPAPITests {
             let ids = [first, second].flatMap { ($0.json["logs"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String } }
             #expect(Set(ids).count == 2)
 
+            let metrics = String(buffer: try await client.get("/metrics").body)
+            #expect(metrics.contains("sightline_ingest_log_records_accepted_total 2\n"))
+            #expect(metrics.contains("sightline_ingest_spans_accepted_total 2\n"))
+
             #expect(try await client.get("/v1/logs?level=loud").status == .badRequest)
             #expect(try await client.get("/v1/logs?colour=red").status == .badRequest)
             #expect(try await client.get("/v1/traces/not-a-trace").status == .badRequest)
