@@ -276,12 +276,69 @@ def prose():
     return s
 
 
+# Hard negatives for the rules that look at paths, shell syntax and markup (added with the
+# relative-path, $( ) substitution, disguised-scheme and tag-tail rules): values a real API
+# stores that share their surface with attacks.
+DOC_DIRS = ["docs", "src", "lib", "assets", "images", "components", "utils", "config", "test", "packages/core"]
+DOC_FILES = ["README.md", "CHANGELOG.md", "logo.png", "index.ts", "date.js", "helpers.py", "setup.md",
+             "styles.css", "main.swift", "banner.svg", "LICENSE", "guide.html"]
+
+
+def relative_path():
+    d, f = rng.choice(DOC_DIRS), rng.choice(DOC_FILES)
+    return rng.choice([
+        f"../{d}/{f}", f"../{f}", f"./{d}/{f}", f"{d}/../{f}", f"[see here](../{d}/{f})",
+        f"![diagram](../{d}/{f})", f"import helper from '../{d}/{f.split('.')[0]}'",
+        f"from ..{d.replace('/', '.')} import helpers", f"See {d}/../{f} for details",
+        f'"$ref": "../{d}/schema.json"', f"require('../{d}/{f.split('.')[0]}')",
+        f"{d}/{f}", f"/{d}/{f}", f"~/{d}/{f}", f"C:\\Users\\{rng.choice(FIRST)}\\{d.split('/')[-1]}\\{f}",
+    ])
+
+
+SHELL_PROSE = [
+    "Tom & Jerry | Season {n}", "cats; dogs; birds", "rock & roll | jazz | blues", "sleep {n} hours; wake up early",
+    "ping me at {n}:00 & I'll reply", "type: admin; level: {n}", "who & what | where & when",
+    "Run the installer, then type your name", "less is more; more is less", "find the best deals | shop now",
+    "date night ideas & more", "cat toys & dog beds", "set the table; light the candles",
+    "time & date | settings", "head, shoulders, knees & toes", "free shipping | {n}% off",
+    "id, name, email", "id;name;email;created_at", "touch base next week; call Tom",
+    "sort by date | filter by id", "kill the lights & start the show", "echo chamber | news",
+    "price (USD) $({n}.99)", "total: $({n})", "($(n) per month)", "copy & paste | cut",
+]
+
+
+def shell_prose():
+    return rng.choice(SHELL_PROSE).replace("{n}", str(rng.randint(1, 99)))
+
+
+MARKUP_NEGATIVES = [
+    '<a href="/docs/javascript-guide">JavaScript guide</a>', '<a href="javascript-tutorial.html">tutorial</a>',
+    "javascript-basics | lesson {n}", "javascript; typescript; swift", "vbscript-to-powershell migration notes",
+    '{{"html":"&lt;p&gt;Hello {name}&lt;/p&gt;"}}', '{{"note":"{n} &lt; {m} &amp;&amp; {m} &gt; {n}"}}',
+    '{{"text":"&quot;quoted&quot; &amp; escaped"}}', "f.write(data) > 0", "if n > 0: print(n)",
+    "print(total) # should be > 0", "css: color:red; expression: none", "gene expression: high ({n}%)",
+    "regular expression (regex) guide", "the expression (a + b) > c is true", 'style="color: red; margin: {n}px"',
+    "<p>Price > {n}</p>", "a > b && b > c", "x => x * {n}", "alert level: {n} (high)",
+    "confirm(order) before shipping", "Writes (write(2)) are buffered", "<b>bold</b> & <i>italic</i>",
+    "expression:{n}", "mocha tests: {n} passing", "mocha; latte; espresso",
+]
+
+
+def markup_negative():
+    return rng.choice(MARKUP_NEGATIVES).replace("{n}", str(rng.randint(1, 99))).replace(
+        "{m}", str(rng.randint(100, 999))).replace("{name}", rng.choice(FIRST))
+
+
 GENERATORS = [
     (name, 8), (email, 6), (url, 8), (b64, 4), (jwt, 3), (uid, 4), (arith, 5), (filename, 5), (search, 8),
     (address, 5), (json_snippet, 6), (phone, 3), (date, 3), (header_value, 5), (path_segment, 5),
     (numbers, 4), (hexish, 3), (prose, 12),
     (lambda: rng.choice(PRODUCTS), 4), (lambda: rng.choice(LANG_SNIPPETS), 4), (lambda: rng.choice(MARKDOWN), 4),
+    (relative_path, 5), (shell_prose, 4), (markup_negative, 4),
 ]
+
+
+TOTAL = 8000  # 6,000 before the hard negatives above were added
 
 
 def main():
@@ -295,7 +352,7 @@ def main():
                 out.append(line)
     population = [g for g, w in GENERATORS for _ in range(w)]
     attempts = 0
-    while len(out) < 6000 and attempts < 200000:
+    while len(out) < TOTAL and attempts < 200000:
         attempts += 1
         v = rng.choice(population)()
         # Values are one per line: escape newlines the way a JSON log would.

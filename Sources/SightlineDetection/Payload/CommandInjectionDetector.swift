@@ -59,7 +59,12 @@ enum CommandInjectionDetector {
                 // the path must start a word and be followed by a binary name
                 if i > 0, ASCII.isWordByte(b[i - 1]) || b[i - 1] == UInt8(ascii: ".") { continue }
                 let after = i + dir.utf8CodeUnitCount
-                if after < b.count, ASCII.isWordByte(b[after]) {
+                // a binary sits directly in the directory (`/bin/sh`, `system32\cmd.exe`);
+                // `system32\config\sam` or `/usr/bin/../x` is a file path, not a program
+                var end = after
+                while end < b.count, ASCII.isWordByte(b[end]) || b[end] == UInt8(ascii: ".") || b[end] == UInt8(ascii: "-") { end += 1 }
+                let nested = end < b.count && (b[end] == UInt8(ascii: "/") || b[end] == UInt8(ascii: "\\")) && !dir.description.hasPrefix("/dev/")
+                if after < b.count, ASCII.isWordByte(b[after]), !nested {
                     add(.cmdBinaryPath, "absolute path to a system binary")
                     break
                 }
@@ -101,7 +106,9 @@ enum CommandInjectionDetector {
                 case .weak:
                     // weak commands need shell-shaped arguments (or none), and the value must
                     // not be a list of plain words (name;id;email).
-                    if argsShellish, plainWordSegments == 0 {
+                    // A bare weak command after prose ("date night ideas & more") is English.
+                    let afterProse = args.isEmpty && idx > 0 && isProse(segs[idx - 1])
+                    if argsShellish, plainWordSegments == 0, !afterProse {
                         add(.cmdSeparatorCommand, "'\(sep)' then \(name)")
                     }
                 }
@@ -116,7 +123,29 @@ enum CommandInjectionDetector {
                 }
             }
         }
+        if found[.cmdSubstitution] == nil, let name = closedSubstitution(b) {
+            add(.cmdSubstitution, "$( ) substitution running \(name)")
+        }
         for (rule, detail) in found { evidence.append(Evidence(rule, detail)) }
+    }
+
+    /// `$(cmd args)` closed by `)`, wherever it sits (`foo$(id)bar`): `$(` is shell-only
+    /// syntax, so the command inside counts like one after a separator.
+    static func closedSubstitution(_ b: [UInt8]) -> String? {
+        var from = 0
+        while let i = ASCII.firstIndex(of: "$(", in: b, from: from) {
+            from = i + 2
+            guard let close = b[(i + 2)...].firstIndex(of: UInt8(ascii: ")")), close - i < 200 else { return nil }
+            let inner = b[(i + 2)..<close]
+            if inner.contains(UInt8(ascii: "(")) { continue }
+            let words = inner.split(whereSeparator: ASCII.isSpace)
+            guard let first = words.first, let cmd = commandName(first), let strength = commands.lookup(cmd) else { continue }
+            let args = words.dropFirst()
+            if strength == .strong || args.allSatisfy(isShellArgument) {
+                return String(decoding: cmd, as: UTF8.self)
+            }
+        }
+        return nil
     }
 
     struct Segment {
@@ -188,6 +217,15 @@ enum CommandInjectionDetector {
         return true
     }
 
+    /// A segment of two or more words that is not a command line (a strong command, or a
+    /// command with shell-shaped arguments) nor a list of shell arguments: a phrase.
+    static func isProse(_ seg: Segment) -> Bool {
+        guard seg.words.count >= 2 else { return false }
+        if let c = commandName(seg.words[0]), let strength = commands.lookup(c),
+           strength == .strong || seg.words.dropFirst().allSatisfy(isShellArgument) { return false }
+        return !seg.words.allSatisfy(isShellArgument)
+    }
+
     /// Command name of a word: basename of a path, without ".exe".
     static func commandName(_ w: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
         var s = w.startIndex
@@ -215,6 +253,7 @@ enum CommandInjectionDetector {
         if w.count <= 2 { return true }  // "a", "c:"
         if w.allSatisfy({ ASCII.isDigit($0) || $0 == UInt8(ascii: ".") }) { return true }  // 30, 1.5
         if isHostOrFileName(w) { return true }
+        if w.elementsEqual("localhost".utf8) { return true }
         return false
     }
 

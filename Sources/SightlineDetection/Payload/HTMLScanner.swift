@@ -117,6 +117,12 @@ enum XSSDetector {
             }
         }
         jsBreakout(b, add: add)
+        if b.contains(UInt8(ascii: ">")), sinkCallClosingTag(b) {
+            add(.xssJSBreakout, "value starts with a JavaScript sink call, then attributes and a tag close")
+        }
+        if b.contains(UInt8(ascii: ":")), disguisedCSSExpression(b) {
+            add(.xssStyleExpression, "CSS expression with a disguised parenthesis")
+        }
         for (rule, detail) in found { evidence.append(Evidence(rule, detail)) }
     }
 
@@ -135,6 +141,8 @@ enum XSSDetector {
             if urlAttributes.contains(an) || an.starts(with: "on".utf8) {
                 if let scheme = scriptScheme(compact[...], requireCode: false) {
                     add(.xssScriptURL, "<\(nameText)> attribute with \(scheme) URL")
+                } else if let scheme = mangledScriptScheme(compact) {
+                    add(.xssScriptURL, "<\(nameText)> attribute with \(scheme) URL (scheme separator disguised) and a script sink")
                 }
                 if ASCII.hasPrefix(compact, "data:text/html", at: 0) || ASCII.hasPrefix(compact, "data:image/svg", at: 0) {
                     add(.xssScriptURL, "<\(nameText)> attribute with data: HTML URL")
@@ -211,6 +219,38 @@ enum XSSDetector {
         return nil
     }
 
+    /// A URL attribute value that starts with a script scheme name followed by some other
+    /// separator than `:` (`javascript#…`, `javascript;…`) and carries a JavaScript sink:
+    /// filter-evasion spellings. `javascript-guide.html` has no sink and does not count.
+    static func mangledScriptScheme(_ v: [UInt8]) -> String? {
+        for scheme in ["javascript", "vbscript", "livescript", "mocha"] {
+            let sb = Array(scheme.utf8)
+            guard v.count > sb.count + 4, v[0..<sb.count].elementsEqual(sb), !ASCII.isAlnum(v[sb.count]) else { continue }
+            let rest = Array(v[(sb.count + 1)...])
+            if jsSinks.contains(where: { ASCII.contains(rest, $0) }) { return scheme }
+        }
+        return nil
+    }
+
+    /// `prop:expression` with the parenthesis disguised (escaped or mangled) and a call after
+    /// it: `x:expression\28write(1)\29`. Plain `expression(` is handled with style attributes.
+    static func disguisedCSSExpression(_ b: [UInt8]) -> Bool {
+        var from = 0
+        while let i = ASCII.firstIndex(of: ":expression", in: b, from: from) {
+            from = i + 1
+            let after = i + 11
+            guard after < b.count, !ASCII.isLetter(b[after]), !ASCII.isSpace(b[after]) else { continue }
+            // a call name( within the next 12 bytes
+            var k = after
+            let limit = min(b.count, after + 12)
+            while k < limit, !ASCII.isLetter(b[k]) { k += 1 }
+            let ws = k
+            while k < limit, ASCII.isLetter(b[k]) { k += 1 }
+            if k > ws, k < b.count, b[k] == UInt8(ascii: "(") { return true }
+        }
+        return false
+    }
+
     static func numericHostURL(_ v: [UInt8]) -> Bool {
         guard let r = ASCII.firstIndex(of: "://", in: v, from: 0) else { return false }
         var i = r + 3
@@ -220,6 +260,44 @@ enum XSSDetector {
         guard !host.isEmpty else { return false }
         if host.allSatisfy(ASCII.isDigit) { return true }  // http://1113982867/
         if host.starts(with: "0x".utf8) { return true }
+        return false
+    }
+
+    /// Calls that only make sense as injected handler code when a tag closes right after them.
+    static let handlerCalls: [StaticString] = ["alert(", "prompt(", "confirm(", "eval(", "write(", "print(", "writeln("]
+
+    /// `alert(1) autofocus>` / `write(1)>`: the value starts with a handler call and ends a tag.
+    static func sinkCallClosingTag(_ b: [UInt8]) -> Bool {
+        var s = 0
+        while s < b.count, ASCII.isSpace(b[s]) { s += 1 }
+        for call in handlerCalls where ASCII.hasPrefix(b, call, at: s) {
+            guard let close = b[s...].firstIndex(of: UInt8(ascii: ")")), close - s < 40 else { return false }
+            return closesTag(b, after: close + 1)
+        }
+        return false
+    }
+
+    /// Whether `b[from...]` is bare attribute tokens (`autofocus`, `x=y`) then `>`: the tail of a
+    /// tag an injected handler value sits in (`alert(1) autofocus>`).
+    static func closesTag(_ b: [UInt8], after from: Int) -> Bool {
+        var k = from
+        var tokens = 0
+        while k < b.count {
+            while k < b.count, ASCII.isSpace(b[k]) { k += 1 }
+            guard k < b.count else { return false }
+            if b[k] == UInt8(ascii: ">") { return tokens > 0 || k == from }
+            // attribute name
+            let s = k
+            while k < b.count, ASCII.isAlnum(b[k]) || b[k] == UInt8(ascii: "-") { k += 1 }
+            guard k > s, tokens < 4 else { return false }
+            tokens += 1
+            if k < b.count, b[k] == UInt8(ascii: "=") {
+                k += 1
+                while k < b.count, !ASCII.isSpace(b[k]), b[k] != UInt8(ascii: ">") { k += 1 }
+            } else if k < b.count, !ASCII.isSpace(b[k]), b[k] != UInt8(ascii: ">") {
+                return false
+            }
+        }
         return false
     }
 
@@ -245,8 +323,10 @@ enum XSSDetector {
                     // value starts with the sink: only a call with a literal/identifier argument
                     // and nothing prose-like after it counts (alert(1), alert(document.cookie)).
                     if sink.utf8CodeUnitCount > 0, let close = b[i...].firstIndex(of: UInt8(ascii: ")")),
-                       close - i < 40, !b[(close + 1)...].contains(where: ASCII.isLetter) {
-                        add(.xssJSBreakout, "JavaScript sink call as the whole value")
+                       close - i < 40 {
+                        if !b[(close + 1)...].contains(where: ASCII.isLetter) {
+                            add(.xssJSBreakout, "JavaScript sink call as the whole value")
+                        }
                     }
                     continue
                 }

@@ -104,12 +104,23 @@ enum PathTraversalDetector {
             add(.pathDotDotRepeated, "\(dotdot) '..' segments")
         } else if dotdot == 1 {
             if let t = anyTarget { add(.pathDotDotSensitive, "'..' segment towards \(t)") }
-            else if leadingDotDot, !hasSpace { add(.pathDotDotSingle, "value starts with a '..' segment") }
+            else if leadingDotDot, !hasSpace, p.first == UInt8(ascii: "/") || !plainRelativeParent(p) {
+                // `/..` climbs above the root, `...`/`..;` are obfuscated; a plain relative
+                // `../assets/logo.png` (markdown links, imports) is not evidence on its own.
+                add(.pathDotDotSingle, "value starts with a '..' segment")
+            }
         }
         if maxDotRun >= 4, !hasSpace, (strongTarget != nil || dotRunAfterSeparator || maxDotRun >= 10) {
             add(.pathDotRun, "run of \(maxDotRun) dots\(strongTarget.map { " towards \($0)" } ?? "")")
         }
         if dotSegments >= 3 { add(.pathRedundantDots, "\(dotSegments) './' segments") }
+        else if dotSegments >= 1, dotdot == 0, p.first == UInt8(ascii: "/"),
+                p.allSatisfy({ $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: ".") }) {
+            add(.pathRedundantDots, "absolute path made only of './' segments")
+        }
+        if let drive = fileURLDrive(p) {
+            add(.pathSensitiveFile, "file: URL to local drive \(drive)")
+        }
         if dotdot == 0, strongTarget != nil {
             // Must look like a path: after a separator, drive/scheme colon or dots, or the
             // whole value is the path.
@@ -145,4 +156,27 @@ enum PathTraversalDetector {
     }
 
     static func firstIndex(of t: StaticString, in p: [UInt8]) -> Int? { ASCII.firstIndex(of: t, in: p, from: 0) }
+
+    /// Whether a value starting with `..` is an ordinary relative path: exactly two dots,
+    /// then `/` and a word (`../assets/logo.png`, `../README.md`).
+    static func plainRelativeParent(_ p: [UInt8]) -> Bool {
+        p.count > 3 && p[0] == UInt8(ascii: ".") && p[1] == UInt8(ascii: ".") && p[2] == UInt8(ascii: "/")
+            && (ASCII.isAlnum(p[3]) || p[3] == UInt8(ascii: "_"))
+    }
+
+    /// The drive letter of a `file:` URL that names a local Windows drive (`file:/c:`,
+    /// `file:///c:/`, `file://c:\`): reading a local file, whatever the file is.
+    static func fileURLDrive(_ p: [UInt8]) -> String? {
+        var from = 0
+        while let i = ASCII.firstIndex(of: "file:", in: p, from: from) {
+            from = i + 5
+            if i > 0, ASCII.isWordByte(p[i - 1]) { continue }
+            var k = i + 5
+            var slashes = 0
+            while k < p.count, p[k] == UInt8(ascii: "/"), slashes < 4 { k += 1; slashes += 1 }
+            guard slashes >= 1, k + 1 < p.count, ASCII.isLetter(p[k]), p[k + 1] == UInt8(ascii: ":") else { continue }
+            return String(UnicodeScalar(p[k])) + ":"
+        }
+        return nil
+    }
 }

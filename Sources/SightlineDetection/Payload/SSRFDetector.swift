@@ -34,7 +34,10 @@ enum SSRFDetector {
             let hasTarget = r + 3 < b.count && !ASCII.isSpace(b[r + 3])
             if serverSchemes.contains(scheme), hasTarget {
                 let isFile = scheme.elementsEqual("file".utf8)
-                if !(isFile && PathTraversalDetector.sensitiveTarget(in: PathTraversalDetector.pathView(b), strongOnly: true) != nil) {
+                let pathView = isFile ? PathTraversalDetector.pathView(b) : []
+                // a local file read (a sensitive file, a drive) is path traversal's business
+                if !(isFile && (PathTraversalDetector.sensitiveTarget(in: pathView, strongOnly: true) != nil
+                                || PathTraversalDetector.fileURLDrive(pathView) != nil)) {
                     add(.ssrfScheme, "\(String(decoding: scheme, as: UTF8.self)):// URL")
                 }
             }

@@ -26,6 +26,7 @@ var showErrors = 0
 var jsonOut: String? = nil
 var listRule: String? = nil
 var classifyArgs: [String] = []
+var probeFiles: [String] = []
 while let a = args.popFirst() {
     switch a {
     case "--train": trainPath = args.popFirst()!
@@ -37,6 +38,7 @@ while let a = args.popFirst() {
     case "--json": jsonOut = args.popFirst()!
     case "--list-rule": listRule = args.popFirst()!
     case "--classify": classifyArgs.append(args.popFirst()!)
+    case "--probe": probeFiles.append(args.popFirst()!)
     default:
         FileHandle.standardError.write("unknown argument \(a)\n".data(using: .utf8)!)
         exit(2)
@@ -173,6 +175,33 @@ if !classifyArgs.isEmpty {
         print("\(v.debugDescription) -> attack=\(r.attack) type=\(r.type?.rawValue ?? "nil") score=\(r.score)\n   \(r.reason)")
     }
     exit(0)
+}
+// --probe FILE: lines `type<TAB>value` (expected attack type) or a bare value (expected
+// benign); prints every value whose verdict differs, then a count. Hand-written probe sets
+// find failure classes without touching the training CSV.
+if !probeFiles.isEmpty {
+    let clf = PayloadClassifier()
+    var total = 0, wrong = 0
+    for file in probeFiles {
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { print("cannot read \(file)"); exit(1) }
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) where !line.hasPrefix("## ") {
+            var expected: AttackType? = nil
+            var value = String(line)
+            if let tab = line.firstIndex(of: "\t"), let t = AttackType(rawValue: String(line[..<tab])) {
+                expected = t
+                value = String(line[line.index(after: tab)...])
+            }
+            total += 1
+            let v = clf.classify(value)
+            let got = v.attack ? v.type : nil
+            if got != expected {
+                wrong += 1
+                print("[\(expected?.rawValue ?? "benign") -> \(got?.rawValue ?? "benign")] \(value.debugDescription) :: \(v.reason)")
+            }
+        }
+    }
+    print("\(wrong) of \(total) probe values misclassified")
+    exit(wrong == 0 ? 0 : 3)
 }
 var samples = load()
 let nTrain = samples.filter { !$0.fromCorpus }.count
