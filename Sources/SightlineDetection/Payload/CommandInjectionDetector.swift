@@ -108,7 +108,8 @@ enum CommandInjectionDetector {
                     // not be a list of plain words (name;id;email).
                     // A bare weak command after prose ("date night ideas & more") is English.
                     let afterProse = args.isEmpty && idx > 0 && isProse(segs[idx - 1])
-                    if argsShellish, plainWordSegments == 0, !afterProse {
+                    // (a strong argument such as /etc/passwd or -la outweighs a word list)
+                    if argsShellish, plainWordSegments == 0 || hasShellArg, !afterProse {
                         add(.cmdSeparatorCommand, "'\(sep)' then \(name)")
                     }
                 }
