@@ -98,6 +98,19 @@ public final class StoreApplier: Service, Sendable {
         var replaying = durable > checkpoint
         var cursor = wal.makeCursor(from: checkpoint + 1)
         var lastRead = checkpoint
+        // The store write of the previous batch runs while this task reads and decodes the next
+        // one (two stages, two cores); it is awaited before the next write starts, so batches
+        // are stored, reported and their segments deleted strictly in order.
+        var inFlight: Task<Void, any Error>?
+        do {
+            try await loop()
+        } catch {
+            _ = try? await inFlight?.value
+            throw error
+        }
+        logger.info("store applier stopped", metadata: ["wal.applied_seq": "\(lastRead)"])
+
+        func loop() async throws {
         while true {
             while state.withLock({ $0.paused && !$0.shuttingDown }) {
                 try? await Task.sleep(for: .milliseconds(20))
@@ -105,6 +118,8 @@ public final class StoreApplier: Service, Sendable {
             let (records, nextCursor) = try await read(cursor)
             cursor = nextCursor
             if records.isEmpty {
+                try await inFlight?.value
+                inFlight = nil
                 if replaying {
                     replaying = false
                     logger.info("replay finished", metadata: [
@@ -165,22 +180,31 @@ public final class StoreApplier: Service, Sendable {
                 }
             }
             let last = records[records.count - 1].seq
-            try await store.write(events, telemetry: telemetry, checkpoint: last)
-            if let onStored, !decodedEvents.isEmpty { onStored(decodedEvents) }
             lastRead = last
-            state.withLock {
-                $0.applied = last
-                $0.appliedEvents += events.count
-                $0.appliedTelemetry += telemetry.spans.count + telemetry.logs.count
-                $0.undecodable += skipped
-            }
-            do {
-                try wal.removeSegments(through: last)
-            } catch {
-                logger.warning("could not delete applied log segments", metadata: ["error": "\(error)"])
+            try await inFlight?.value
+            let batch = (events, telemetry, decodedEvents)
+            inFlight = Task {
+                try await self.store(batch.0, telemetry: batch.1, decoded: batch.2, checkpoint: last, skipped: skipped)
             }
         }
-        logger.info("store applier stopped", metadata: ["wal.applied_seq": "\(lastRead)"])
+        }
+    }
+
+    /// Stores one batch with its checkpoint, reports it, and deletes the log segments it covered.
+    private func store(_ events: [StoredEvent], telemetry: TelemetryBatch, decoded: [Event], checkpoint last: UInt64, skipped: Int) async throws {
+        try await store.write(events, telemetry: telemetry, checkpoint: last)
+        if let onStored, !decoded.isEmpty { onStored(decoded) }
+        state.withLock {
+            $0.applied = last
+            $0.appliedEvents += events.count
+            $0.appliedTelemetry += telemetry.spans.count + telemetry.logs.count
+            $0.undecodable += skipped
+        }
+        do {
+            try wal.removeSegments(through: last)
+        } catch {
+            logger.warning("could not delete applied log segments", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Reads the next records off the cooperative pool (file I/O).

@@ -1,7 +1,9 @@
+import Dispatch
 import Foundation
 import Logging
 import SightlineCore
 import SightlineDetection
+import Synchronization
 
 /// Runs the behavioural detectors over every stored batch and keeps their incidents in
 /// `<data-dir>/incidents.json`.
@@ -9,14 +11,20 @@ import SightlineDetection
 /// Invariants:
 /// - Detectors see events in the order the store applier stores them, with their (inferred)
 ///   route, on the applier's task; their state is bounded by ``DetectionConfiguration``.
-/// - The incident list is saved (atomically: temporary file, then rename) whenever a batch
-///   produced detections, when an incident changes status, and at shutdown; it is restored at
-///   start. Detector windows are not saved: after a restart they fill again from new traffic.
+/// - The incident list is saved atomically (temporary file, then rename) off the store
+///   applier's task: at most once per ``saveDelay`` after batches that produced detections
+///   (coalesced), right away when an incident changes status, and at shutdown; it is restored at
+///   start. Detector windows are not saved: after a restart they fill again from new traffic, and
+///   a crash can lose the detections of the last second (never stored events).
 /// - Log lines name detectors and entity kinds, never payloads.
 public final class SecurityMonitor: Sendable {
     public let engine: DetectionEngine
     let file: URL
     let logger: Logger
+    /// How long detections wait to be saved, so that a burst of batches is saved once.
+    static let saveDelay: DispatchTimeInterval = .seconds(1)
+    private let saveQueue = DispatchQueue(label: "sightline.incidents.save")
+    private let saveScheduled = Mutex(false)
 
     init(file: URL, logger: Logger) {
         self.file = file
@@ -42,7 +50,20 @@ public final class SecurityMonitor: Sendable {
                 "severity": "\(detection.severity.rawValue)",
             ])
         }
-        save()
+        scheduleSave()
+    }
+
+    /// Saves within ``saveDelay``, on the save queue; one save covers every batch until then.
+    private func scheduleSave() {
+        let alreadyScheduled = saveScheduled.withLock { scheduled in
+            defer { scheduled = true }
+            return scheduled
+        }
+        guard !alreadyScheduled else { return }
+        saveQueue.asyncAfter(deadline: .now() + Self.saveDelay) {
+            self.saveScheduled.withLock { $0 = false }
+            self.write()
+        }
     }
 
     /// Changes an incident's status; `false` when there is no such incident.
@@ -58,7 +79,12 @@ public final class SecurityMonitor: Sendable {
         return changed
     }
 
+    /// Saves now, after any save already queued (at shutdown, after a status change).
     func save() {
+        saveQueue.sync { write() }
+    }
+
+    private func write() {
         do {
             let data = try JSONEncoder().encode(engine.snapshot())
             try data.write(to: file, options: .atomic)
