@@ -137,3 +137,21 @@ struct RequestInspectorTests {
         #expect(loc == "query.q_script__")
     }
 }
+
+extension RequestInspectorTests {
+    @Test func headerCacheClassifiesEachDistinctValueOnce() {
+        var cache = RequestInspector.HeaderCache(capacity: 8)
+        let ua = "Mozilla/5.0 (X11; Linux x86_64) Firefox/125.0"
+        let bad = "() { :; }; /bin/bash -c 'id'"
+        var classified = 0
+        for i in 0..<20 {
+            let e = event(headers: [("user-agent", i % 2 == 0 ? ua : bad)])
+            let scan = inspector.inspect(e, stoppingAtFirst: true, cache: &cache)
+            classified += scan.valuesClassified
+            #expect(scan.isAttack == (i % 2 == 1))
+            #expect(scan.findings.first.map { $0.location == "header.user-agent" } ?? true)
+        }
+        #expect(classified == 2)
+        #expect(cache.count == 2)
+    }
+}

@@ -78,11 +78,31 @@ public struct RequestInspector: Sendable {
         self.locations = locations
     }
 
-    /// Every attack found in the event's request, in scan order (at most `limits.maxFindings`).
-    public func inspect(_ event: Event) -> RequestScan {
-        var scan = Scan(inspector: self, stopAtFirst: false)
+    /// Every attack found in the event's request, in scan order (at most `limits.maxFindings`),
+    /// or only the first one when `stoppingAtFirst` (the hot path: classification stops there).
+    public func inspect(_ event: Event, stoppingAtFirst: Bool = false) -> RequestScan {
+        var cache = HeaderCache(capacity: 0)
+        return inspect(event, stoppingAtFirst: stoppingAtFirst, cache: &cache)
+    }
+
+    /// Like ``inspect(_:stoppingAtFirst:)``, remembering verdicts of header values (user
+    /// agents, referers repeat across a stream) in `cache` so each distinct one is classified once.
+    public func inspect(_ event: Event, stoppingAtFirst: Bool, cache: inout HeaderCache) -> RequestScan {
+        var scan = Scan(inspector: self, stopAtFirst: stoppingAtFirst)
+        swap(&scan.cache, &cache)
         scan.run(event)
+        swap(&scan.cache, &cache)
         return scan.result
+    }
+
+    /// Verdicts of recently seen header values, bounded: when full it starts over.
+    public struct HeaderCache: Sendable {
+        var verdicts: [String: PayloadVerdict] = [:]
+        let capacity: Int
+        /// Values longer than this are not cached.
+        static let maxValueBytes = 512
+        public init(capacity: Int = 4_096) { self.capacity = capacity }
+        public var count: Int { verdicts.count }
     }
 
     /// The first attack in scan order, or `nil`; stops classifying as soon as one is found.
@@ -180,6 +200,7 @@ extension RequestInspector {
         let stopAtFirst: Bool
         var result = RequestScan()
         var done = false
+        var cache = HeaderCache(capacity: 0)
 
         init(inspector: RequestInspector, stopAtFirst: Bool) {
             self.inspector = inspector
@@ -262,13 +283,29 @@ extension RequestInspector {
                         scanURL(value, location)
                     } else {
                         n += 1
-                        check(value, location)
+                        checkCached(value, location)
                     }
                     if done { return }
                     if n > limits.maxValuesPerHeader { result.truncated = true; break }
                 }
             }
-            if !sawUserAgent, let ua = userAgent { check(ua, "header.user-agent") }
+            if !sawUserAgent, let ua = userAgent { checkCached(ua, "header.user-agent") }
+        }
+
+        /// ``check(_:_:)`` through the header cache.
+        mutating func checkCached(_ value: String, _ location: String) {
+            guard cache.capacity > 0, value.utf8.count <= HeaderCache.maxValueBytes else { return check(value, location) }
+            guard !done, !value.isEmpty, !RequestInspector.isPlain(value) else { return }
+            if let v = cache.verdicts[value] {
+                if v.attack { record(RequestFinding(location: location, verdict: v)) }
+                return
+            }
+            guard result.valuesClassified < limits.maxValues else { result.truncated = true; done = true; return }
+            result.valuesClassified += 1
+            let v = inspector.classifier.classify(value)
+            if cache.verdicts.count >= cache.capacity { cache.verdicts.removeAll(keepingCapacity: true) }
+            cache.verdicts[value] = v
+            if v.attack { record(RequestFinding(location: location, verdict: v)) }
         }
 
         mutating func scanCookie(_ value: String, budget n: inout Int) {
