@@ -149,6 +149,9 @@ enum XSSDetector {
                 }
             }
             if an.elementsEqual("style".utf8) || an.elementsEqual("srcdoc".utf8) {
+                // CSS reads `\6a` as `j` and ignores `/* */`: judge the decoded style
+                let compact = an.elementsEqual("style".utf8) && (compact.contains(UInt8(ascii: "\\")) || compact.contains(UInt8(ascii: "*")))
+                    ? cssDecoded(compact) : compact
                 if ASCII.contains(compact, "expression(") || ASCII.contains(compact, "javascript:") || ASCII.contains(compact, "behavior:")
                     || ASCII.contains(compact, "behaviour:") || ASCII.contains(compact, "binding:") || ASCII.contains(compact, "@import") {
                     add(.xssStyleExpression, "style attribute with expression()/script URL")
@@ -217,6 +220,48 @@ enum XSSDetector {
             }
         }
         return nil
+    }
+
+    /// CSS text with comments removed and backslash escapes (`\6a`, `\00006a `, `\(`) decoded,
+    /// then whitespace dropped; lower-cased like the rest of the value.
+    static func cssDecoded(_ v: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(v.count)
+        var i = 0
+        while i < v.count {
+            let c = v[i]
+            if c == UInt8(ascii: "/"), i + 1 < v.count, v[i + 1] == UInt8(ascii: "*") {
+                var k = i + 2
+                while k + 1 < v.count, !(v[k] == UInt8(ascii: "*") && v[k + 1] == UInt8(ascii: "/")) { k += 1 }
+                i = k + 2
+                continue
+            }
+            if c == UInt8(ascii: "\\"), i + 1 < v.count {
+                var k = i + 1
+                var scalar: UInt32 = 0
+                while k < v.count, k - i <= 6, let d = hexDigit(v[k]) { scalar = scalar << 4 | UInt32(d); k += 1 }
+                if k > i + 1 {
+                    if k < v.count, ASCII.isSpace(v[k]) { k += 1 }
+                    if scalar > 0x20, scalar < 0x7F { let d = UInt8(scalar); out.append(ASCII.isLetter(d) ? d | 0x20 : d) }
+                    i = k
+                } else {
+                    out.append(v[i + 1])
+                    i += 2
+                }
+                continue
+            }
+            if !ASCII.isSpace(c) { out.append(c) }
+            i += 1
+        }
+        return out
+    }
+
+    static func hexDigit(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+        default: return nil
+        }
     }
 
     /// A URL attribute value that starts with a script scheme name followed by some other

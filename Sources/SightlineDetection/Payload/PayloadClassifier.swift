@@ -92,6 +92,12 @@ public struct PayloadClassifier: Sendable {
         if present[0x24] || present[0x27] || present[0x22] {  // $ ' "
             NoSQLInjectionDetector.detect(v, into: &ev)
         }
+        // Server-side code that runs a process (`<?php system(...) ?>`) is command injection,
+        // not XSS: drop the bare server-tag evidence when nothing else points to the browser.
+        if ev.contains(where: { $0.rule == .cmdCodeExec }), ev.contains(where: { $0.rule == .xssServerTag }),
+           !ev.contains(where: { $0.rule.type == .xss && $0.rule != .xssServerTag }) {
+            ev.removeAll { $0.rule == .xssServerTag }
+        }
         if v.decodeRounds >= 2, !ev.isEmpty {
             for k in ev.indices { ev[k].detail += ev[k].detail.isEmpty ? "after \(v.decodeRounds) decoding rounds" : "; after \(v.decodeRounds) decoding rounds" }
         }
