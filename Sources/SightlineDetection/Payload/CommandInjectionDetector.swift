@@ -49,6 +49,7 @@ enum CommandInjectionDetector {
             b = replaceIFS(b)
         }
         if ASCII.contains(b, "<!--#exec") { add(.cmdSSI, "<!--#exec directive") }
+        if isShellshock(b) { add(.cmdShellshock, "value starts with a bash function definition") }
         if ASCII.contains(b, "<!--#include") { add(.cmdSSI, "<!--#include directive") }
         codeExec(b, add: add)
 
@@ -128,6 +129,18 @@ enum CommandInjectionDetector {
             add(.cmdSubstitution, "$( ) substitution running \(name)")
         }
         for (rule, detail) in found { evidence.append(Evidence(rule, detail)) }
+    }
+
+    /// `() {` at the start of the value (spaces allowed): bash imports such a value from the
+    /// environment as a function and runs what follows it (CVE-2014-6271 and its variants).
+    static func isShellshock(_ b: [UInt8]) -> Bool {
+        var k = 0
+        for expected in [UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "{")] {
+            while k < b.count, ASCII.isSpace(b[k]) { k += 1 }
+            guard k < b.count, b[k] == expected else { return false }
+            k += 1
+        }
+        return true
     }
 
     /// `$(cmd args)` closed by `)`, wherever it sits (`foo$(id)bar`): `$(` is shell-only

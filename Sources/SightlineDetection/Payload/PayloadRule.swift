@@ -44,6 +44,7 @@ public enum PayloadRule: String, Sendable, CaseIterable, Hashable {
     case cmdIFS = "cmdi.ifs"
     case cmdCodeExec = "cmdi.code-exec"
     case cmdSSI = "cmdi.ssi"
+    case cmdShellshock = "cmdi.shellshock"
     // Path traversal
     case pathDotDotRepeated = "path.dotdot-repeated"
     case pathDotDotSensitive = "path.dotdot-sensitive"
@@ -83,7 +84,7 @@ public enum PayloadRule: String, Sendable, CaseIterable, Hashable {
              .xssDataHTML, .xssServerTag:
             return .xss
         case .cmdSeparatorCommand, .cmdSubstitution, .cmdLeadingCommand, .cmdBinaryPath, .cmdIFS,
-             .cmdCodeExec, .cmdSSI:
+             .cmdCodeExec, .cmdSSI, .cmdShellshock:
             return .cmdi
         case .pathDotDotRepeated, .pathDotDotSensitive, .pathDotDotSingle, .pathDotRun, .pathRedundantDots,
              .pathSensitiveFile, .pathLongRepeat, .pathSlashRun:
@@ -120,7 +121,7 @@ public enum PayloadRule: String, Sendable, CaseIterable, Hashable {
             return 0.85
         case .xssUnknownTagAttributes, .xssSuspiciousLink:
             return 0.7
-        case .cmdIFS, .cmdSSI:
+        case .cmdIFS, .cmdSSI, .cmdShellshock:
             return 0.97
         case .cmdSeparatorCommand, .cmdSubstitution, .cmdBinaryPath:
             return 0.9
@@ -193,6 +194,7 @@ public enum PayloadRule: String, Sendable, CaseIterable, Hashable {
         case .cmdIFS: return "${IFS} whitespace evasion"
         case .cmdCodeExec: return "code-level exec/system call"
         case .cmdSSI: return "server-side include exec"
+        case .cmdShellshock: return "bash function definition () { (Shellshock)"
         case .pathDotDotRepeated: return "repeated ../ segments"
         case .pathDotDotSensitive: return "../ towards a sensitive file"
         case .pathDotDotSingle: return "leading ../ segment"
