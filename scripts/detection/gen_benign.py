@@ -329,12 +329,29 @@ def markup_negative():
         "{m}", str(rng.randint(100, 999))).replace("{name}", rng.choice(FIRST))
 
 
+def rich_text():
+    """HTML that rich-text editors and markdown renderers put in JSON bodies."""
+    img = f'<img src="https://cdn.example.com/{rng.choice(["img", "uploads/2024"])}/{uid()[:8]}.{rng.choice(["png", "jpg", "webp"])}" alt="{rng.choice(["chart", "photo", "logo", "Our team"])}"' + rng.choice(["", ' width="600"', ' loading="lazy"']) + ">"
+    return rng.choice([
+        f"<p>{rng.choice(SENTENCES)}</p>{img}",
+        f"<figure>{img}<figcaption>{rng.choice(SENTENCES)}</figcaption></figure>",
+        f"<table><tr><th>Item</th><th>Qty</th></tr><tr><td>{rng.choice(PRODUCTS)}</td><td>{rng.randint(1, 9)}</td></tr></table>",
+        f'<video controls src="https://cdn.example.com/v/{uid()[:8]}.mp4"></video>',
+        f'<ul><li><input type="checkbox" checked disabled> {rng.choice(SENTENCES)}</li><li><input type="checkbox" disabled> todo</li></ul>',
+        f'<img src="/uploads/{rng.randint(2019, 2025)}/{rng.randint(1, 12):02d}/{uid()[:6]}.jpg">',
+        f'<details><summary>More</summary>{rng.choice(SENTENCES)}</details>',
+        f'<p><a href="https://example.com/{uid()[:6]}" target="_blank" rel="noopener">link</a> and {img}</p>',
+        f'<audio controls src="/media/{uid()[:6]}.mp3"></audio>',
+        f'<button type="button" class="btn btn-primary">{rng.choice(["Save", "Cancel", "Next"])}</button>',
+    ])
+
+
 GENERATORS = [
     (name, 8), (email, 6), (url, 8), (b64, 4), (jwt, 3), (uid, 4), (arith, 5), (filename, 5), (search, 8),
     (address, 5), (json_snippet, 6), (phone, 3), (date, 3), (header_value, 5), (path_segment, 5),
     (numbers, 4), (hexish, 3), (prose, 12),
     (lambda: rng.choice(PRODUCTS), 4), (lambda: rng.choice(LANG_SNIPPETS), 4), (lambda: rng.choice(MARKDOWN), 4),
-    (relative_path, 5), (shell_prose, 4), (markup_negative, 4),
+    (relative_path, 5), (shell_prose, 4), (markup_negative, 4), (rich_text, 4),
 ]
 
 

@@ -2,6 +2,10 @@
 struct HTMLTag: Sendable {
     var name: ArraySlice<UInt8>
     var attributes: [(name: ArraySlice<UInt8>, value: ArraySlice<UInt8>?)]
+    /// Offset of the `<`.
+    var start: Int = 0
+    /// Whether the tag ends with `>` (browsers also repair unclosed ones).
+    var closed: Bool = true
 }
 
 /// A tolerant HTML tokenizer in the spirit of a browser's: a tag opens with `<` and a
@@ -52,7 +56,7 @@ enum HTMLScanner {
                     if j == an { j += 1 }
                 }
             }
-            out.append(HTMLTag(name: name, attributes: attrs))
+            out.append(HTMLTag(name: name, attributes: attrs, start: i, closed: j < n && b[j] == UInt8(ascii: ">")))
             i = max(j, i + 1)
         }
         return out
@@ -69,6 +73,12 @@ enum XSSDetector {
         "details", "input", "button", "textarea", "select", "keygen", "portal", "xss", "table", "td", "title",
         "noscript", "plaintext", "xmp", "listing", "comment", "x", "a2", "param", "area", "map", "dialog",
         "animatetransform", "animatemotion", "foreignobject", "use", "discard", "feimage", "xsl", "xsl:stylesheet",
+    ])
+    /// Tags rich-text editors and markdown renderers emit (images, tables, media, form
+    /// controls): active only with a sign of injection (``contentTagIsSuspicious``).
+    static let contentTags = WordTable(words: [
+        "img", "image", "table", "td", "video", "audio", "source", "input", "button", "textarea", "select", "form",
+        "details", "area", "map", "dialog",
     ])
     static let safeTags = WordTable(words: [
         "b", "i", "u", "s", "em", "strong", "p", "br", "hr", "ul", "ol", "li", "span", "div", "a", "code", "pre",
@@ -93,7 +103,7 @@ enum XSSDetector {
 
         if b.contains(UInt8(ascii: "<")) {
             for tag in HTMLScanner.tags(in: b) {
-                inspect(tag, add: add)
+                inspect(tag, in: b, add: add)
             }
             if let i = ASCII.firstIndex(of: "<?", in: b, from: 0), i + 2 < b.count,
                ASCII.isSpace(b[i + 2]) || ASCII.hasPrefix(b, "php", at: i + 2) || b[i + 2] == UInt8(ascii: "=")
@@ -126,7 +136,7 @@ enum XSSDetector {
         for (rule, detail) in found { evidence.append(Evidence(rule, detail)) }
     }
 
-    static func inspect(_ tag: HTMLTag, add: (PayloadRule, String) -> Void) {
+    static func inspect(_ tag: HTMLTag, in b: [UInt8], add: (PayloadRule, String) -> Void) {
         let name = tag.name
         let nameText = safeName(name)
         if name.elementsEqual("script".utf8) { add(.xssScriptTag, "<script> tag") }
@@ -170,7 +180,11 @@ enum XSSDetector {
                 if numericHostURL(compact) { add(.xssSuspiciousLink, "<\(nameText)> link to a numeric host") }
             }
         }
-        if dangerousTags.contains(name) {
+        if contentTags.contains(name) {
+            if let why = contentTagIsSuspicious(tag, in: b) {
+                add(.xssDangerousTag, "<\(nameText)> tag \(why)")
+            }
+        } else if dangerousTags.contains(name) {
             add(.xssDangerousTag, "<\(nameText)> active-content tag")
         } else if !safeTags.contains(name), !tag.attributes.isEmpty, !hasHandler {
             if tag.attributes.contains(where: { $0.value != nil }) {
@@ -179,9 +193,55 @@ enum XSSDetector {
         }
     }
 
+    /// Why a content tag (`<img>`, `<table>`, `<input>` …) without handlers or script URLs
+    /// still looks injected, or `nil` when it looks like rich text: it follows an attribute
+    /// breakout (`"><img`), is left unclosed, asks for `autofocus`, or points its source at
+    /// something that is not a URL (`src=x`, the usual trigger for `onerror`).
+    static func contentTagIsSuspicious(_ tag: HTMLTag, in b: [UInt8]) -> String? {
+        var p = tag.start - 1
+        while p >= 0, ASCII.isSpace(b[p]) { p -= 1 }
+        if p >= 0 {
+            let c = b[p]
+            if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") || c == UInt8(ascii: "`") { return "after a quote breakout" }
+            if c == UInt8(ascii: ">"), p >= 1, b[p - 1] == UInt8(ascii: "\"") || b[p - 1] == UInt8(ascii: "'") {
+                // `">` that does not close an earlier tag (`<form method="get">` does)
+                var q = p - 1
+                while q >= 0, b[q] != UInt8(ascii: "<"), b[q] != UInt8(ascii: ">") { q -= 1 }
+                if q < 0 || b[q] == UInt8(ascii: ">") { return "after an attribute breakout" }
+            }
+        }
+        if !tag.closed { return "left unclosed" }
+        for (an, av) in tag.attributes {
+            if an.elementsEqual("autofocus".utf8) { return "with autofocus" }
+            guard let v = av, an.elementsEqual("src".utf8) || an.elementsEqual("href".utf8) || an.elementsEqual("action".utf8)
+                    || an.elementsEqual("formaction".utf8) || an.elementsEqual("background".utf8) || an.elementsEqual("poster".utf8)
+                    || an.elementsEqual("dynsrc".utf8) || an.elementsEqual("lowsrc".utf8) else { continue }
+            if !looksLikeURL(v) { return "with a non-URL source" }
+        }
+        return nil
+    }
+
+    /// `http(s)://…`, `//host/…`, `/path`, `./x`, `../x`, `#frag`, `?q`, `data:image/…`,
+    /// `cid:`/`mailto:`/`tel:`, or a relative file name with an extension.
+    static func looksLikeURL(_ v: ArraySlice<UInt8>) -> Bool {
+        let a = Array(v)
+        guard let f = a.first else { return true }  // src="" is harmless
+        for prefix: StaticString in ["http://", "https://", "data:image/", "cid:", "mailto:", "tel:"] where ASCII.hasPrefix(a, prefix, at: 0) {
+            return true
+        }
+        if f == UInt8(ascii: "/") || f == UInt8(ascii: "#") || f == UInt8(ascii: "?") { return true }
+        if ASCII.hasPrefix(a, "./", at: 0) || ASCII.hasPrefix(a, "../", at: 0) { return true }
+        // relative file or path: words with a dot extension (photo.jpg, img/a.png)
+        if let dot = a.lastIndex(of: UInt8(ascii: ".")), dot > 0, dot < a.count - 1,
+           a.allSatisfy({ ASCII.isAlnum($0) || [UInt8(ascii: "."), UInt8(ascii: "/"), UInt8(ascii: "-"), UInt8(ascii: "_")].contains($0) }) {
+            return true
+        }
+        return false
+    }
+
     /// Tag names are echoed only when they come from the vocabularies above.
     static func safeName(_ name: ArraySlice<UInt8>) -> String {
-        if dangerousTags.contains(name) || safeTags.contains(name) { return String(decoding: name, as: UTF8.self) }
+        if dangerousTags.contains(name) || safeTags.contains(name) || contentTags.contains(name) { return String(decoding: name, as: UTF8.self) }
         return "unknown"
     }
 
@@ -198,7 +258,7 @@ enum XSSDetector {
     /// after it (so "JavaScript: The Good Parts" is prose).
     static func scriptScheme(_ b: ArraySlice<UInt8>, requireCode: Bool = true) -> String? {
         let arr = Array(b.prefix(64))
-        for scheme in ["javascript:", "vbscript:", "livescript:"] {
+        for scheme in ["javascript:", "vbscript:", "livescript:", "mocha:"] {
             let sb = Array(scheme.utf8)
             guard arr.count >= sb.count, arr[0..<sb.count].elementsEqual(sb) else { continue }
             if !requireCode { return String(scheme.dropLast()) }

@@ -27,6 +27,7 @@ var jsonOut: String? = nil
 var listRule: String? = nil
 var classifyArgs: [String] = []
 var probeFiles: [String] = []
+var firedOut: String? = nil
 while let a = args.popFirst() {
     switch a {
     case "--train": trainPath = args.popFirst()!
@@ -39,6 +40,7 @@ while let a = args.popFirst() {
     case "--list-rule": listRule = args.popFirst()!
     case "--classify": classifyArgs.append(args.popFirst()!)
     case "--probe": probeFiles.append(args.popFirst()!)
+    case "--fired": firedOut = args.popFirst()!
     default:
         FileHandle.standardError.write("unknown argument \(a)\n".data(using: .utf8)!)
         exit(2)
@@ -209,6 +211,14 @@ print("# PayloadEval\n\ntraining CSV: \(nTrain) values from \(trainPath); benign
 let t0 = Date()
 for i in samples.indices { samples[i].fired = PayloadClassifier.firedRules(samples[i].value) }
 let detectSeconds = Date().timeIntervalSince(t0)
+// --fired PATH: label, origin, fired rule ids and the value per line (TSV), for rule analysis.
+if let path = firedOut {
+    var out = ""
+    for s in samples {
+        out += "\(s.label?.rawValue ?? "benign")\t\(s.fromCorpus ? "corpus" : "csv")\t\(s.fired.map(\.rule.rawValue).joined(separator: ","))\t\(s.value.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " "))\n"
+    }
+    try! out.write(toFile: path, atomically: true, encoding: .utf8)
+}
 
 // Stratified, seeded fold assignment.
 var rng = UInt64(0x5EED_2024)
