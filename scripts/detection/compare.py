@@ -19,6 +19,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 
@@ -120,7 +121,8 @@ def main():
     all_idx = list(range(len(rows)))
 
     binary = os.path.join(ROOT, "Benchmarks", "sqlite-choice", ".build", "release", "PayloadEval")
-    report_path = os.path.join(ROOT, ".build", "payload_eval.json")
+    tmp = tempfile.mkdtemp(prefix="sightline-compare-")
+    report_path = os.path.join(tmp, "payload_eval.json")
     subprocess.run([binary, "--json", report_path], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     with open(report_path) as f:
         ours = json.load(f)
@@ -157,6 +159,42 @@ def main():
         cf = sum(cs[i] is not None for i in corpus_idx)
         line += f"\n| CrowdSec lists | {cf} / {len(corpus_idx)} | {fmt(cf / len(corpus_idx))} |"
     print("| detector | flagged | FPR |\n|---|---:|---:|\n" + line + "\n")
+    # Hand-written probes (Tests/SightlineDetectionTests/Data/probe_*): styles not taken from the CSV.
+    data = os.path.join(ROOT, "Tests", "SightlineDetectionTests", "Data")
+    probes = []
+    with open(os.path.join(data, "probe_labelled.tsv"), encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line and not line.startswith("## ") and "\t" in line:
+                t, v = line.split("\t", 1)
+                probes.append((v, t, False))
+    with open(os.path.join(data, "probe_benign.txt"), encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line and not line.startswith("## "):
+                probes.append((line, None, False))
+    values_path, verdicts_path = os.path.join(tmp, "probes.txt"), os.path.join(tmp, "probes.out")
+    with open(values_path, "w", encoding="utf-8") as f:
+        for v, _, _ in probes:
+            f.write(v + "\n")
+    subprocess.run([binary, "--verdicts", values_path, verdicts_path], cwd=ROOT, check=True)
+    with open(verdicts_path, encoding="utf-8") as f:
+        sp = [None if l.strip() == "benign" else l.strip() for l in f]
+    pl, _ = libinjection_preds(probes)
+    pc, _ = crowdsec_preds(probes)
+    ptypes = [t for t in ["sqli", "xss", "cmdi", "path-traversal", "ssrf", "template-injection", "log4shell", "nosql"]
+              if any(p[1] == t for p in probes)]
+    pidx = list(range(len(probes)))
+    print(f"### Hand-written probes ({sum(p[1] is not None for p in probes)} attacks, {sum(p[1] is None for p in probes)} benign)\n")
+    print("| type | support | Sightline P / R / F1 / FPR | libinjection P / R / F1 / FPR | CrowdSec lists P / R / F1 / FPR |")
+    print("|---|---:|---|---|---|")
+    sm, lm, cm = metrics(probes, sp, pidx, ptypes), metrics(probes, pl, pidx, ptypes), metrics(probes, pc, pidx, ptypes) if pc else None
+    for t in ptypes + ["overall"]:
+        name = "**attack vs benign**" if t == "overall" else t
+        ls = " / ".join(fmt(x) for x in lm[t][:4]) if t in ("sqli", "xss", "overall") else "not covered"
+        cs_s = (" / ".join(fmt(x) for x in cm[t][:4]) if t in ("sqli", "xss", "path-traversal", "log4shell", "overall") else "no list") if cm else "unavailable"
+        print(f"| {name} | {sm[t][4]} | {' / '.join(fmt(x) for x in sm[t][:4])} | {ls} | {cs_s} |")
+    print()
     print(f"libinjection (Python binding, one thread): {li_rate:,.0f} values/s; Sightline classify(String), one thread: {ours['throughput_values_per_s']:,.0f} values/s")
     print(f"CrowdSec lists: {cs_info}")
     if "--misses" in sys.argv:

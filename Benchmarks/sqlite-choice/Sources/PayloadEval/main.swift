@@ -28,6 +28,7 @@ var listRule: String? = nil
 var classifyArgs: [String] = []
 var probeFiles: [String] = []
 var firedOut: String? = nil
+var verdictsIO: (String, String)? = nil
 while let a = args.popFirst() {
     switch a {
     case "--train": trainPath = args.popFirst()!
@@ -41,6 +42,7 @@ while let a = args.popFirst() {
     case "--classify": classifyArgs.append(args.popFirst()!)
     case "--probe": probeFiles.append(args.popFirst()!)
     case "--fired": firedOut = args.popFirst()!
+    case "--verdicts": verdictsIO = (args.popFirst()!, args.popFirst()!)
     default:
         FileHandle.standardError.write("unknown argument \(a)\n".data(using: .utf8)!)
         exit(2)
@@ -176,6 +178,18 @@ if !classifyArgs.isEmpty {
         let r = PayloadClassifier().classify(v)
         print("\(v.debugDescription) -> attack=\(r.attack) type=\(r.type?.rawValue ?? "nil") score=\(r.score)\n   \(r.reason)")
     }
+    exit(0)
+}
+// --verdicts IN OUT: one value per line in, one type (or "benign") per line out.
+if let (inPath, outPath) = verdictsIO {
+    let clf = PayloadClassifier()
+    guard let text = try? String(contentsOfFile: inPath, encoding: .utf8) else { print("cannot read \(inPath)"); exit(1) }
+    var out = ""
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(text.hasSuffix("\n") ? 1 : 0) {
+        let v = clf.classify(String(line))
+        out += (v.attack ? v.type!.rawValue : "benign") + "\n"
+    }
+    try! out.write(toFile: outPath, atomically: true, encoding: .utf8)
     exit(0)
 }
 // --probe FILE: lines `type<TAB>value` (expected attack type) or a bare value (expected
