@@ -1,8 +1,14 @@
 // swift-tools-version:6.1
 // The Sightline Swift SDK: a client that never loses events, and middleware for Hummingbird and
-// Vapor. Its own package, apart from the server's, so that an app adding it resolves only what
-// the products it uses need: `SightlineClient` pulls no web framework, `SightlineHummingbird`
-// pulls Hummingbird (not Vapor), `SightlineVapor` pulls Vapor (not Hummingbird).
+// Vapor. Its own package, apart from the server's.
+//
+// What an app builds and resolves:
+// - SwiftPM builds only the targets of the products an app uses: `SightlineClient` pulls no web
+//   framework, `SightlineHummingbird` no Vapor, `SightlineVapor` no Hummingbird.
+// - SwiftPM resolves (fetches) every dependency a package declares unless a trait guards it. The
+//   traits `Hummingbird` and `Vapor` (both on by default) guard the frameworks: an app that
+//   depends on this package with `traits: ["Hummingbird"]` does not even fetch Vapor, and the
+//   other way round (checked with Examples/HummingbirdOnlyApp; see the guide).
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -17,6 +23,11 @@ let package = Package(
         .library(name: "SightlineClient", targets: ["SightlineClient"]),
         .library(name: "SightlineHummingbird", targets: ["SightlineHummingbird"]),
         .library(name: "SightlineVapor", targets: ["SightlineVapor"]),
+    ],
+    traits: [
+        .trait(name: "Hummingbird", description: "SightlineHummingbird: middleware for Hummingbird 2"),
+        .trait(name: "Vapor", description: "SightlineVapor: middleware for Vapor 4"),
+        .default(enabledTraits: ["Hummingbird", "Vapor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
@@ -49,8 +60,8 @@ let package = Package(
             name: "SightlineHummingbird",
             dependencies: [
                 "SightlineClient",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "HTTPTypes", package: "swift-http-types", condition: .when(traits: ["Hummingbird"])),
             ],
             swiftSettings: swiftSettings
         ),
@@ -58,7 +69,7 @@ let package = Package(
             name: "SightlineVapor",
             dependencies: [
                 "SightlineClient",
-                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Vapor", package: "vapor", condition: .when(traits: ["Vapor"])),
             ],
             swiftSettings: swiftSettings
         ),
@@ -66,8 +77,15 @@ let package = Package(
         .executableTarget(
             name: "SDKOverheadBench",
             dependencies: [
-                "SightlineHummingbird",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "SightlineClient", "SightlineHummingbird",
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
             ],
             path: "Benchmarks/SDKOverheadBench",
             swiftSettings: swiftSettings
@@ -89,12 +107,12 @@ let package = Package(
             name: "SightlineEndToEndTests",
             dependencies: [
                 "SightlineClient", "SightlineHummingbird", "SightlineVapor",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "HTTPTypes", package: "swift-http-types", condition: .when(traits: ["Hummingbird"])),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Vapor", package: "vapor", condition: .when(traits: ["Vapor"])),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings

@@ -1,3 +1,4 @@
+#if Hummingbird
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -235,3 +236,4 @@ extension ResponseBodyWriter {
         CountingBodyWriter(parent: self, tally: tally)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Vapor
 import SightlineClient
 import Vapor
 
@@ -156,3 +157,4 @@ public struct SightlineMiddleware: AsyncMiddleware {
         return Double(s) * 1000 + Double(attos) / 1e15
     }
 }
+#endif

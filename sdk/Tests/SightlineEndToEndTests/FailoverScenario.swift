@@ -110,6 +110,9 @@ func runFailoverScenario(framework: String, makeApp: @Sendable (SightlineClient)
         func settle(_ what: String) async throws {
             let deadline = ContinuousClock.now.advanced(by: .seconds(60))
             while ContinuousClock.now < deadline {
+                for server in [primary, secondary] where server.crashed {
+                    throw E2EError("sightline \(server.name) exited unexpectedly during '\(what)'; see \(server.logPath)")
+                }
                 let s = client.counters.snapshot()
                 if s.queued == 0, s.spoolPending == 0, s.acknowledged + s.rejected + s.dropped == s.enqueued { return }
                 try await Task.sleep(for: .milliseconds(20))

@@ -1,3 +1,4 @@
+#if Hummingbird
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -81,3 +82,4 @@ struct HummingbirdEndToEndTests {
         try await runFailoverScenario(framework: "hummingbird") { client in try await HummingbirdApp.start(client: client) }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Hummingbird && Vapor
 import AsyncHTTPClient
 import HTTPTypes
 import Hummingbird
@@ -241,3 +242,4 @@ struct MiddlewareBehaviourTests {
         try await app.asyncShutdown()
     }
 }
+#endif

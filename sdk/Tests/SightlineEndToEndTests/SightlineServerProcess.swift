@@ -88,7 +88,7 @@ final class SightlineServerProcess: @unchecked Sendable {
         env["SIGHTLINE_READ_KEY"] = Self.readKey
         env["SIGHTLINE_ADMIN_PASSWORD"] = "e2e-admin-password"
         p.environment = env
-        let log = dataDir + "/../sightline-e2e-\(name)-\(port).log"
+        let log = logPath
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let handle = FileHandle(forWritingAtPath: log)
         p.standardOutput = handle
@@ -111,6 +111,14 @@ final class SightlineServerProcess: @unchecked Sendable {
         _ = try? await response.body.collect(upTo: 1 << 16)
         return response.status.code == 200
     }
+
+    /// Started by the test and since exited on its own (a crash): the log says why.
+    var crashed: Bool {
+        guard let p = process else { return false }
+        return !p.isRunning
+    }
+
+    var logPath: String { dataDir + "/../sightline-e2e-\(name)-\(port).log" }
 
     /// SIGKILL: no graceful shutdown, as in a crash.
     func kill() {

@@ -1,3 +1,4 @@
+#if Vapor
 import SightlineClient
 import SightlineVapor
 import Testing
@@ -64,3 +65,4 @@ struct VaporEndToEndTests {
         try await runFailoverScenario(framework: "vapor") { client in try await VaporApp.start(client: client) }
     }
 }
+#endif

@@ -28,15 +28,28 @@ struct EventEncoder: Sendable {
         func integer(_ name: StaticString, _ value: Int64?) {
             guard let value else { return }
             key(name)
-            out.append(contentsOf: String(value).utf8)
+            EventEncoder.writeInteger(value, to: &out)
         }
 
         out.append(UInt8(ascii: "{"))
         string("id", event.id)
-        string("timestamp", RFC3339.format(micros: event.timestampMicros))
-        if let d = event.durationMs, d.isFinite, d >= 0 {
+        key("timestamp")
+        out.append(UInt8(ascii: "\""))
+        RFC3339.write(micros: event.timestampMicros, to: &out)
+        out.append(UInt8(ascii: "\""))
+        if let d = event.durationMs, d.isFinite, d >= 0, d < 1e10 {
+            // Microsecond precision, written without going through Double's description.
             key("duration_ms")
-            out.append(contentsOf: formatNumber(d).utf8)
+            let micros = Int64((d * 1000).rounded())
+            EventEncoder.writeInteger(micros / 1000, to: &out)
+            let fraction = micros % 1000
+            if fraction != 0 {
+                // Up to three decimals, without trailing zeros (12.5, not 12.500).
+                out.append(UInt8(ascii: "."))
+                var digits = [UInt8(fraction / 100), UInt8(fraction / 10 % 10), UInt8(fraction % 10)]
+                while digits.last == 0 { digits.removeLast() }
+                for d in digits { out.append(UInt8(ascii: "0") + d) }
+            }
         }
         string("service", event.service ?? service)
         string("environment", event.environment ?? environment)
@@ -140,6 +153,28 @@ struct EventEncoder: Sendable {
         return .object(members)
     }
 
+    static func writeInteger(_ value: Int64, to out: inout [UInt8]) {
+        if value < 0 {
+            out.append(UInt8(ascii: "-"))
+            if value == .min {
+                out.append(contentsOf: "9223372036854775808".utf8)
+                return
+            }
+        }
+        var v = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+                count += 1
+            } while v > 0
+            for i in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[i]) }
+        }
+    }
+
     private func formatNumber(_ d: Double) -> String {
         if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
         return String(d)
@@ -149,6 +184,13 @@ struct EventEncoder: Sendable {
 /// RFC 3339 timestamps in UTC with microseconds.
 enum RFC3339 {
     static func format(micros: Int64) -> String {
+        var out: [UInt8] = []
+        write(micros: micros, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Writes `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
+    static func write(micros: Int64, to out: inout [UInt8]) {
         let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
         let fraction = micros - seconds * 1_000_000
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
@@ -163,10 +205,29 @@ enum RFC3339 {
         let day = doy - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ v: Int64, _ width: Int) -> String {
-            let s = String(v)
-            return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+        func pad(_ v: Int64, _ width: Int) {
+            var divisor: Int64 = 1
+            for _ in 1..<width { divisor *= 10 }
+            var rest = max(0, v)
+            while divisor > 0 {
+                out.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
+                rest %= divisor
+                divisor /= 10
+            }
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay % 3600 / 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(fraction, 6))Z"
+        pad(year, 4)
+        out.append(UInt8(ascii: "-"))
+        pad(month, 2)
+        out.append(UInt8(ascii: "-"))
+        pad(day, 2)
+        out.append(UInt8(ascii: "T"))
+        pad(secondOfDay / 3600, 2)
+        out.append(UInt8(ascii: ":"))
+        pad(secondOfDay % 3600 / 60, 2)
+        out.append(UInt8(ascii: ":"))
+        pad(secondOfDay % 60, 2)
+        out.append(UInt8(ascii: "."))
+        pad(fraction, 6)
+        out.append(UInt8(ascii: "Z"))
     }
 }
