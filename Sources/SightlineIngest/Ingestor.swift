@@ -25,6 +25,8 @@ public final class Ingestor: Sendable {
     private let ids: EventIDGenerator
     private let now: @Sendable () -> Int64
     private let counters = Mutex(Counters())
+    /// The events of recent appends, for the store applier (see ``DecodedHandoff``).
+    public let handoff: DecodedHandoff
 
     /// Running totals since start.
     public struct Counters: Sendable {
@@ -41,8 +43,12 @@ public final class Ingestor: Sendable {
     ///   - configuration: batch and event limits.
     ///   - ids: generator for events sent without an id.
     ///   - now: the clock, in µs since the epoch (injected for tests).
-    public init(wal: WriteAheadLog, configuration: Configuration, ids: EventIDGenerator = EventIDGenerator(), now: @escaping @Sendable () -> Int64) {
+    public init(
+        wal: WriteAheadLog, configuration: Configuration, ids: EventIDGenerator = EventIDGenerator(),
+        handoff: DecodedHandoff = DecodedHandoff(), now: @escaping @Sendable () -> Int64
+    ) {
         self.wal = wal
+        self.handoff = handoff
         self.configuration = configuration
         self.ids = ids
         self.now = now
@@ -117,17 +123,25 @@ public final class Ingestor: Sendable {
         var batch = WALBatch(reservingCapacity: sizeHint + events.count * 64)
         var payload: [UInt8] = []
         payload.reserveCapacity(1024)
+        var prepared: [Event] = []
+        if handoff.capacity > 0 { prepared.reserveCapacity(events.count) }
         for var event in events {
             if event.id == nil { event.id = ids.next(nowMicros: received) }
             event.receivedAtMicros = received
             payload.removeAll(keepingCapacity: true)
             EventEncoder.append(event, to: &payload)
             batch.append(payload)
+            if handoff.capacity > 0 {
+                // As the applier would decode it: the canonical form always carries a level.
+                event.level = event.effectiveLevel
+                prepared.append(event)
+            }
         }
         for record in extra { batch.append(record) }
         if batch.count > 0 {
             do {
-                _ = try await wal.append(batch)
+                let seqs = try await wal.append(batch)
+                handoff.put(first: seqs.lowerBound, events: prepared)
             } catch {
                 counters.withLock { $0.batchesRefused += 1 }
                 switch error.code {

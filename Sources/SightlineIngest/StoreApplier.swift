@@ -28,6 +28,8 @@ public final class StoreApplier: Service, Sendable {
     public let routes: RouteLearner
     /// Called with the events of each batch once it is stored (e.g. the security detectors).
     private let onStored: (@Sendable ([Event]) -> Void)?
+    /// Events the ingestor of this process appended, so they need not be decoded again.
+    private let handoff: DecodedHandoff?
     private let state = Mutex(State())
     private let readQueue = DispatchQueue(label: "sightline.applier.read")
 
@@ -49,8 +51,9 @@ public final class StoreApplier: Service, Sendable {
     ///     stored (route set). After a crash, the batch replayed from the log is passed again.
     public init(
         wal: WriteAheadLog, store: any EventWriter, logger: Logger, batchSize: Int = 10_000, routes: RouteLearner = RouteLearner(),
-        onStored: (@Sendable ([Event]) -> Void)? = nil
+        onStored: (@Sendable ([Event]) -> Void)? = nil, handoff: DecodedHandoff? = nil
     ) {
+        self.handoff = handoff
         self.wal = wal
         self.store = store
         self.logger = logger
@@ -138,7 +141,8 @@ public final class StoreApplier: Service, Sendable {
             if onStored != nil { decodedEvents.reserveCapacity(records.count) }
             var skipped = 0
             var telemetry = TelemetryBatch()
-            for record in records {
+            let kept = handoff?.take(records[0].seq...records[records.count - 1].seq)
+            for (position, record) in records.enumerated() {
                 let kind = record.payload.withUnsafeBytes { LogPayload.kind(of: $0) }
                 switch kind {
                 case .span, .log:
@@ -159,7 +163,13 @@ public final class StoreApplier: Service, Sendable {
                 case .event, nil:
                     break
                 }
-                let decoded = record.payload.withUnsafeBytes { EventDecoder.decodeEvent($0) }
+                let decoded: Result<Event, EventFieldError>
+                if let event = kept?[position] {
+                    decoded = .success(event)
+                    assert(decoded == record.payload.withUnsafeBytes { EventDecoder.decodeEvent($0) }, "a handed-off event differs from its log record")
+                } else {
+                    decoded = record.payload.withUnsafeBytes { EventDecoder.decodeEvent($0) }
+                }
                 switch decoded {
                 case .success(let event):
                     var stored = StoredEvent(event, seq: record.seq, document: record.payload)

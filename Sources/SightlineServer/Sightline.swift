@@ -96,7 +96,7 @@ public struct Sightline: Sendable {
         let security = SecurityMonitor(file: directory.appendingPathComponent("incidents.json"), logger: logger)
         let applier = StoreApplier(
             wal: wal, store: store, logger: logger, routes: Self.loadRoutes(routesFile, logger: logger),
-            onStored: { security.process($0) })
+            onStored: { security.process($0) }, handoff: ingestor.handoff)
         let metrics = ServerMetrics()
 
         let router = Router(context: SightlineRequestContext.self)
