@@ -169,7 +169,8 @@ public struct ExfiltrationConfiguration: Sendable {
 
 /// Detector 8: payload-classifier hits per IP.
 public struct InjectionBurstConfiguration: Sendable {
-    /// Whether path segments and query values go through ``PayloadClassifier`` at all.
+    /// Whether requests go through ``RequestInspector`` (path segments, query values, selected
+    /// headers and cookies, captured JSON/form bodies) at all.
     public var classifyPayloads: Bool = true
     public var window: Duration = .seconds(300)
     /// Events with at least one attack value from one IP in the window.
