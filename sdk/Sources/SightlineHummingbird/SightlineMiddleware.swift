@@ -187,9 +187,16 @@ public struct SightlineMiddleware<Context: RequestContext>: RouterMiddleware {
         return Double(s) * 1000 + Double(attos) / 1e15
     }
 
-    static var traceparent: HTTPField.Name { HTTPField.Name("traceparent")! }
-    static var xForwardedFor: HTTPField.Name { HTTPField.Name("x-forwarded-for")! }
-    static var forwarded: HTTPField.Name { HTTPField.Name("forwarded")! }
+    static var traceparent: HTTPField.Name { HeaderNames.traceparent }
+    static var xForwardedFor: HTTPField.Name { HeaderNames.xForwardedFor }
+    static var forwarded: HTTPField.Name { HeaderNames.forwarded }
+}
+
+/// Header names parsed once (a generic type cannot hold static stored properties).
+enum HeaderNames {
+    static let traceparent = HTTPField.Name("traceparent")!
+    static let xForwardedFor = HTTPField.Name("x-forwarded-for")!
+    static let forwarded = HTTPField.Name("forwarded")!
 }
 
 /// Bytes seen while a response body is written; the captured copy when asked for.

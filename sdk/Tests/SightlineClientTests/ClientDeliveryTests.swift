@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import NIOHTTP1
 import Testing
 @testable import SightlineClient
 
@@ -191,6 +193,41 @@ struct ClientDeliveryTests {
         }
         #expect(server.receivedIDs == events.map(\.id))
         #expect(client.counters.snapshot().rejected == 0)
+    }
+
+    @Test("413: the batch is split until the server takes it; nothing lost, nothing twice")
+    func tooLargeSplits() async throws {
+        let server = try await FakeSightline()
+        defer { Task { await server.stop() } }
+        server.mode = .tooLargeAbove(3)
+        let client = try SightlineClient(configuration: fastConfiguration([server.url], batchSize: 10))
+        let events = makeEvents(10)
+        try await withRunningClient(client) {
+            for e in events { client.enqueue(e) }
+            await eventually("10 acknowledged") { client.counters.snapshot().acknowledged == 10 }
+        }
+        #expect(server.receivedIDs == events.map(\.id))
+        #expect(server.batches.allSatisfy { $0.ids.count <= 3 })
+        #expect(client.counters.snapshot().rejected == 0)
+    }
+
+    @Test("status mapping: verdicts, refusals, key errors, retryable failures with Retry-After")
+    func statusMapping() {
+        let verdict = ByteBuffer(string: #"{"accepted":3,"rejected":[{"index":1,"error":"x"}]}"#)
+        let error = ByteBuffer(string: #"{"error":{"code":"bad_batch","message":"m"}}"#)
+        var retryAfter = HTTPHeaders()
+        retryAfter.add(name: "Retry-After", value: "7")
+        #expect(HTTPTransport.outcome(status: 200, headers: [:], body: verdict, count: 4) == .answered(accepted: 3, rejected: 1))
+        #expect(HTTPTransport.outcome(status: 400, headers: [:], body: ByteBuffer(string: #"{"accepted":0,"rejected":[{"index":0,"error":"x"}]}"#), count: 1) == .answered(accepted: 0, rejected: 1))
+        #expect(HTTPTransport.outcome(status: 400, headers: [:], body: error, count: 4) == .refused(status: 400))
+        #expect(HTTPTransport.outcome(status: 415, headers: [:], body: error, count: 4) == .refused(status: 415))
+        #expect(HTTPTransport.outcome(status: 401, headers: [:], body: error, count: 4) == .unauthorized(status: 401))
+        #expect(HTTPTransport.outcome(status: 403, headers: [:], body: error, count: 4) == .unauthorized(status: 403))
+        #expect(HTTPTransport.outcome(status: 413, headers: [:], body: error, count: 4) == .tooLarge)
+        #expect(HTTPTransport.outcome(status: 503, headers: retryAfter, body: error, count: 4) == .retryable(reason: "HTTP 503", retryAfter: .seconds(7)))
+        #expect(HTTPTransport.outcome(status: 429, headers: [:], body: error, count: 4) == .retryable(reason: "HTTP 429", retryAfter: nil))
+        #expect(HTTPTransport.outcome(status: 500, headers: [:], body: error, count: 4) == .retryable(reason: "HTTP 500", retryAfter: nil))
+        #expect(HTTPTransport.outcome(status: 408, headers: [:], body: error, count: 4) == .retryable(reason: "HTTP 408", retryAfter: nil))
     }
 
     @Test("without a spool, a full memory queue drops new events and counts them; enqueue never blocks")

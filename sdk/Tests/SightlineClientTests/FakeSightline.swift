@@ -14,6 +14,8 @@ final class FakeSightline: Sendable {
         case status(Int)
         /// Accept, but reject the events whose index is listed (answer 200 with verdicts).
         case rejectIndices(Set<Int>)
+        /// 413 for batches of more than this many events; smaller ones are accepted.
+        case tooLargeAbove(Int)
     }
 
     struct Batch: Sendable {
@@ -135,6 +137,11 @@ final class FakeSightline: Sendable {
                     return (200, #"{"accepted":\#(ids.count),"rejected":[]}"#)
                 case .status(let code):
                     return (code, #"{"error":{"code":"x","message":"y"}}"#)
+                case .tooLargeAbove(let limit) where ids.count > limit:
+                    return (413, #"{"error":{"code":"batch_too_large","message":"y"}}"#)
+                case .tooLargeAbove:
+                    s.batches.append(Batch(ids: ids, lines: lines, gzip: gzip, authorization: auth))
+                    return (200, #"{"accepted":\#(ids.count),"rejected":[]}"#)
                 case .rejectIndices(let bad):
                     let kept = ids.enumerated().filter { !bad.contains($0.offset) }
                     s.batches.append(Batch(ids: kept.map(\.element), lines: lines, gzip: gzip, authorization: auth))

@@ -200,6 +200,13 @@ struct MechanicsTests {
         let line = String(decoding: EventEncoder(service: "shop", environment: "prod", policy: RedactionPolicy()).encode(e), as: UTF8.self)
         #expect(line == #"{"id":"abc","timestamp":"2026-11-18T11:06:40.123456Z","duration_ms":12.5,"service":"shop","environment":"prod","method":"POST","path":"/orders/7","query":{"page":"2","tag":["a","b"],"api_key":"[REDACTED]"},"status":201,"consumer":{"id":"acme","plan":"pro"},"attributes":{"sample_weight":4}}"# + "\n")
         #expect(RFC3339.format(micros: 0) == "1970-01-01T00:00:00.000000Z")
+        // duration_ms keeps microseconds and drops trailing zeros.
+        for (ms, text) in [(7.0, "7"), (0.0523, "0.052"), (1.2006, "1.201"), (0.0004, "0"), (250.25, "250.25")] {
+            var d = APIEvent(id: "x", timestampMicros: 0, method: "GET", path: "/", status: 200)
+            d.durationMs = ms
+            let encoded = String(decoding: EventEncoder(service: "s", environment: nil, policy: RedactionPolicy()).encode(d), as: UTF8.self)
+            #expect(encoded.contains(#""duration_ms":\#(text),"#), "\(ms) → \(encoded)")
+        }
         #expect(RFC3339.format(micros: 951_782_400_000_000) == "2000-02-29T00:00:00.000000Z")
     }
 }
