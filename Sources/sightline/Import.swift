@@ -31,6 +31,9 @@ struct Import: AsyncParsableCommand {
     @Option(help: "Events per batch.")
     var batchSize = 10_000
 
+    @Option(help: .hidden)
+    var progressIntervalMs = 500
+
     func validate() throws {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
     }
@@ -38,7 +41,7 @@ struct Import: AsyncParsableCommand {
     func run() async throws {
         let parsedFormat = try log.parsedFormat()
         let sink = try await log.makeSink()
-        var totals = ImportProgress()
+        var totals = ImportProgress(interval: .milliseconds(max(progressIntervalMs, 0)))
         let began = ContinuousClock.now
         do {
             for file in files {
@@ -198,6 +201,9 @@ struct ImportProgress {
     var fileSize = 0
     var started = ContinuousClock.now
     var lastReport = ContinuousClock.now
+    /// Time between progress lines.
+    var interval: Duration = .milliseconds(500)
+    /// Progress is shown only when standard error is a terminal.
     let interactive = isatty(STDERR_FILENO) == 1
 
     mutating func startFile(_ path: String, size: Int) {
@@ -217,7 +223,7 @@ struct ImportProgress {
     }
 
     mutating func report() {
-        guard interactive, ContinuousClock.now - lastReport > .milliseconds(500) else { return }
+        guard interactive, ContinuousClock.now - lastReport >= interval else { return }
         lastReport = ContinuousClock.now
         let elapsed = ContinuousClock.now - started
         let seconds = max(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, 0.001)

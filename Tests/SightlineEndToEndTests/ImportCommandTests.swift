@@ -32,6 +32,7 @@ struct ImportCommandTests {
             #expect(status == 1, "bad lines make the exit status 1: \(text)")
             #expect(text.contains("imported 3000 events from 3001 lines (1 bad"), "\(text)")
             #expect(text.contains("line 1002:"), "the bad line is reported by its number: \(text)")
+            #expect(!text.contains("ETA"), "no progress line when standard error is not a terminal")
         }
         let store = try SQLiteEventStore(path: data + "/events.sqlite")
         defer { try? store.close() }
@@ -39,6 +40,36 @@ struct ImportCommandTests {
         let catalogue = try await store.endpointCatalogue(filter: EndpointFilter(service: "shop"))
         #expect(Set(catalogue.map(\.endpoint.route)) == ["/api/orders/{id}", "/api/users/{id}", "/health"])
         #expect(catalogue.map(\.count).reduce(0, +) == 3000)
+    }
+}
+
+extension ImportCommandTests {
+    @Test("on a terminal, a long import shows its progress: lines, lines/s, bytes of the file, ETA")
+    func progressOnATerminal() throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("sightline-progress-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        // ~10 MB: three 4 MiB read chunks, one progress line after each.
+        var text = ""
+        for index in 0..<70_000 {
+            text += #"198.51.100.\#(index % 200) - - [29/Nov/2026:10:00:00 +0000] "GET /api/orders/\#(index)?page=\#(index % 9) HTTP/1.1" 200 \#(index) "https://shop.example/cart" "Mozilla/5.0 (X11; Linux x86_64)" 0.012"# + "\n"
+        }
+        let log = work.appendingPathComponent("big.log")
+        try text.write(to: log, atomically: true, encoding: .utf8)
+        let command = [try ServerProcess.binaryPath(), "import", log.path, "--data-dir", work.appendingPathComponent("data").path, "--progress-interval-ms", "0"]
+            .map { "'\($0)'" }.joined(separator: " ")
+        // `script` runs the command on a pseudo-terminal and copies what it writes.
+        let output = work.appendingPathComponent("terminal.txt")
+        let status = try DashboardBrowserTests.run("/usr/bin/script", ["-qec", command, "/dev/null"], output: output)
+        let screen = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+        #expect(status == 0, "\(screen.suffix(2000))")
+        let progress = screen.split(separator: "\r").filter { $0.contains("ETA") }
+        #expect(progress.count >= 2, "\(screen.suffix(2000))")
+        let size = String(format: "%.1f", Double(text.utf8.count) / 1e6)
+        for line in progress {
+            #expect(line.contains("lines/s") && line.contains("/ \(size) MB"), "\(line)")
+        }
+        #expect(screen.contains("imported 70000 events from 70000 lines"))
     }
 }
 

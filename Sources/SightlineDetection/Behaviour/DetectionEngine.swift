@@ -100,7 +100,12 @@ struct EngineState: ~Copyable {
         if Self.isCanonical(events) {
             for e in events { observe(e, into: &out) }
         } else {
-            for i in events.indices.sorted(by: { Self.precedes(events[$0], events[$1]) }) {
+            // Times first (cheap integers); whole events are compared only on equal times.
+            let stamps = events.map(\.timestampMicros)
+            let order = events.indices.sorted { a, b in
+                stamps[a] != stamps[b] ? stamps[a] < stamps[b] : Self.precedes(events[a], events[b])
+            }
+            for i in order {
                 observe(events[i], into: &out)
             }
         }

@@ -1,56 +1,57 @@
-/// A dictionary with a hard cap on its number of keys, evicting the least recently used.
+/// A dictionary with a hard cap on its number of keys that forgets keys not used for a while.
 ///
-/// When an insertion would exceed `capacity`, the least recently touched quarter is dropped in
-/// one pass (O(n log n) every n/4 insertions, so O(log n) amortised). Recency is a counter
-/// bumped on each access, so eviction is deterministic for a deterministic access order.
+/// Two generations: keys live in `current` (at most `capacity / 2`) or `previous`. A key found in
+/// `previous` moves back to `current` when used. When `current` is full, it becomes `previous`
+/// and the old `previous` is dropped whole, so every key dropped went unused for at least
+/// `capacity / 2` insertions of other keys (an approximate LRU). Every operation is O(1)
+/// amortised, with no sorting or rebuilding: a stream of millions of distinct keys (one per
+/// client address of a large access log) costs the same per event as a few keys.
+/// Deterministic for a deterministic access order.
 struct BoundedTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
-    private struct Slot: Sendable {
-        var value: Value
-        var touch: UInt64
-    }
-    private var storage: [Key: Slot] = [:]
+    private var current: [Key: Value] = [:]
+    private var previous: [Key: Value] = [:]
     let capacity: Int
-    private var clock: UInt64 = 0
+    /// Keys a generation holds at most.
+    private let half: Int
     /// Keys dropped by eviction so far.
     private(set) var evictions: Int = 0
 
     init(capacity: Int) {
         precondition(capacity > 0, "capacity must be positive")
         self.capacity = capacity
+        half = max(capacity / 2, 1)
     }
 
-    var count: Int { storage.count }
+    var count: Int { current.count + previous.count }
 
     /// Runs `body` on the value for `key`, creating it with `make` first when absent.
     @inline(__always)
     mutating func update<R>(_ key: Key, make: @autoclosure () -> Value, _ body: (inout Value) -> R) -> R {
-        clock &+= 1
-        if storage.count >= capacity, storage[key] == nil { evict() }
-        let now = clock
-        return Self.touch(&storage[key, default: Slot(value: make(), touch: now)], now, body)
+        if let index = current.index(forKey: key) {
+            return body(&current.values[index])
+        }
+        var value = previous.removeValue(forKey: key) ?? make()
+        if current.count >= half {
+            evictions += previous.count
+            // With a capacity of 1 the old generation cannot be kept beside the new one.
+            if 2 * half <= capacity {
+                previous = current
+            } else {
+                evictions += current.count
+                previous = [:]
+            }
+            current = [:]
+            current.reserveCapacity(half)
+        }
+        let result = body(&value)
+        current[key] = value
+        return result
     }
 
-    @inline(__always)
-    private static func touch<R>(_ slot: inout Slot, _ now: UInt64, _ body: (inout Value) -> R) -> R {
-        slot.touch = now
-        return body(&slot.value)
-    }
-
-    func peek(_ key: Key) -> Value? { storage[key]?.value }
+    func peek(_ key: Key) -> Value? { current[key] ?? previous[key] }
 
     /// Values in no particular order (callers sort when order matters).
-    var values: some Collection<Value> { storage.values.lazy.map(\.value) }
-
-    private mutating func evict() {
-        let keep = capacity * 3 / 4
-        let drop = storage.count - keep
-        guard drop > 0 else { return }
-        var touches = storage.values.map(\.touch)
-        touches.sort()
-        let cutoff = touches[drop - 1]
-        storage = storage.filter { $0.value.touch > cutoff }
-        evictions += drop
-    }
+    var values: some Collection<Value> { Array(current.values) + Array(previous.values) }
 }
 
 /// The last few event ids seen for one key: the bounded evidence list of a detection.
