@@ -1,5 +1,6 @@
 import GRDB
 import GRDBSQLite
+import SightlineStorage
 
 /// Steps a cached read statement through the SQLite C API.
 ///
@@ -25,6 +26,25 @@ enum RawRead {
             guard code == SQLITE_ROW else { throw db.error(code) }
             guard try row(statement) else { return }
         }
+    }
+
+    /// One newest-first page from a statement that selects `ts, seq, doc` and fetches one row
+    /// more than `limit` (to know whether a next page exists).
+    static func page(_ db: Database, sql: String, arguments: [BoundValue], limit: Int) throws -> EventPage {
+        var documents: [[UInt8]] = []
+        documents.reserveCapacity(min(limit, 128))
+        var last: EventCursor?
+        var more = false
+        try run(db, sql: sql, arguments: arguments) { row in
+            guard documents.count < limit else {
+                more = true
+                return false
+            }
+            documents.append(bytes(row, 2))
+            last = EventCursor(timestampMicros: sqlite3_column_int64(row, 0), seq: UInt64(sqlite3_column_int64(row, 1)))
+            return true
+        }
+        return EventPage(documents: documents, nextCursor: more ? last : nil)
     }
 
     /// The bytes of column `index` exactly as stored (`sqlite3_column_blob` does not convert TEXT).

@@ -46,19 +46,7 @@ extension SQLiteEventStore: TelemetryReader {
         values.append(.integer(Int64(limit + 1)))
         let arguments = values
         return try await read("read log records from") { db in
-            var documents: [[UInt8]] = []
-            var last: EventCursor?
-            var more = false
-            try RawRead.run(db, sql: sql, arguments: arguments) { row in
-                guard documents.count < limit else {
-                    more = true
-                    return false
-                }
-                documents.append(RawRead.bytes(row, 2))
-                last = EventCursor(timestampMicros: sqlite3_column_int64(row, 0), seq: UInt64(sqlite3_column_int64(row, 1)))
-                return true
-            }
-            return EventPage(documents: documents, nextCursor: more ? last : nil)
+            try RawRead.page(db, sql: sql, arguments: arguments, limit: limit)
         }
     }
 }

@@ -248,20 +248,7 @@ public final class SQLiteEventStore: EventStore {
     public func events(matching filter: EventFilter, after cursor: EventCursor?, limit: Int) async throws -> EventPage {
         let query = EventQuery(filter: filter, after: cursor, limit: limit)
         return try await read("read events from") { db in
-            var documents: [[UInt8]] = []
-            documents.reserveCapacity(min(query.limit, 128))
-            var last: EventCursor?
-            var more = false
-            try RawRead.run(db, sql: query.sql, arguments: query.arguments) { row in
-                guard documents.count < query.limit else {
-                    more = true
-                    return false
-                }
-                documents.append(RawRead.bytes(row, 2))
-                last = EventCursor(timestampMicros: sqlite3_column_int64(row, 0), seq: UInt64(sqlite3_column_int64(row, 1)))
-                return true
-            }
-            return EventPage(documents: documents, nextCursor: more ? last : nil)
+            try RawRead.page(db, sql: query.sql, arguments: query.arguments, limit: query.limit)
         }
     }
 

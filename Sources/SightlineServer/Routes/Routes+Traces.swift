@@ -48,63 +48,18 @@ extension Routes {
 
     func listLogs(_ request: Request) async throws -> Response {
         try authorize(request, .read)
-        let query = request.uri.queryParameters
-        for (name, _) in query where !Self.logListParameters.contains(String(name)) {
-            throw APIError.badRequest("unknown query parameter '\(name.prefix(64))'; known: \(Self.logListParameters.sorted().joined(separator: ", "))")
-        }
-        var filter = LogFilter()
-        func time(_ name: String) throws -> Int64? {
-            guard let text = query.get(name) else { return nil }
-            guard let micros = Timestamp.parse(text) else {
-                throw APIError.badRequest("'\(name)' must be an RFC 3339 date-time such as 2026-11-22T10:00:00Z")
-            }
-            return micros
-        }
-        filter.fromMicros = try time("from")
-        filter.toMicros = try time("to")
-        filter.service = query.get("service")
-        filter.traceID = query.get("trace_id")?.lowercased()
-        filter.bodyContains = query.get("q")
-        if let level = query.get("level") {
+        let list = try ListParameters(request, known: Self.logListParameters, maxPageSize: configuration.maxPageSize)
+        var filter = LogFilter(fromMicros: list.fromMicros, toMicros: list.toMicros)
+        filter.service = list.query.get("service")
+        filter.traceID = list.query.get("trace_id")?.lowercased()
+        filter.bodyContains = list.query.get("q")
+        if let level = list.query.get("level") {
             guard let severity = Self.levelSeverity[level.lowercased()] else {
                 throw APIError.badRequest("'level' must be one of debug, info, warn, error")
             }
             filter.minimumSeverity = severity
         }
-        var limit = 100
-        if let text = query.get("limit") {
-            guard let value = Int(text), value >= 1, value <= configuration.maxPageSize else {
-                throw APIError.badRequest("'limit' must be an integer 1...\(configuration.maxPageSize)")
-            }
-            limit = value
-        }
-        var cursor: EventCursor?
-        if let token = query.get("cursor") {
-            guard let parsed = EventCursor(token: token) else {
-                throw APIError.badRequest("'cursor' is not a cursor this server issued: pass next_cursor from the previous page as it is")
-            }
-            cursor = parsed
-        }
-        let page = try await telemetry.logs(matching: filter, after: cursor, limit: limit)
-        var bytes: [UInt8] = []
-        bytes.append(contentsOf: #"{"logs":"#.utf8)
-        Self.appendArray(page.documents, to: &bytes)
-        bytes.append(contentsOf: #","next_cursor":"#.utf8)
-        if let next = page.nextCursor {
-            JSONText.appendString(next.token, to: &bytes)
-        } else {
-            bytes.append(contentsOf: "null".utf8)
-        }
-        bytes.append(UInt8(ascii: "}"))
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
-    }
-
-    static func appendArray(_ documents: [[UInt8]], to bytes: inout [UInt8]) {
-        bytes.append(UInt8(ascii: "["))
-        for (position, document) in documents.enumerated() {
-            if position > 0 { bytes.append(UInt8(ascii: ",")) }
-            bytes.append(contentsOf: document)
-        }
-        bytes.append(UInt8(ascii: "]"))
+        let page = try await telemetry.logs(matching: filter, after: list.cursor, limit: list.limit)
+        return Self.pageResponse("logs", page)
     }
 }

@@ -151,20 +151,11 @@ struct Routes: Sendable {
 
     func listEvents(_ request: Request) async throws -> Response {
         try authorize(request, .read)
-        let query = request.uri.queryParameters
-        for (name, _) in query where !Self.listParameters.contains(String(name)) {
-            throw APIError.badRequest("unknown query parameter '\(name.prefix(64))'; known: \(Self.listParameters.sorted().joined(separator: ", "))")
-        }
+        let list = try ListParameters(request, known: Self.listParameters, maxPageSize: configuration.maxPageSize)
+        let query = list.query
         var filter = EventFilter()
-        func time(_ name: String) throws -> Int64? {
-            guard let text = query.get(name) else { return nil }
-            guard let micros = Timestamp.parse(text) else {
-                throw APIError.badRequest("'\(name)' must be an RFC 3339 date-time such as 2026-11-22T10:00:00Z")
-            }
-            return micros
-        }
-        filter.fromMicros = try time("from")
-        filter.toMicros = try time("to")
+        filter.fromMicros = list.fromMicros
+        filter.toMicros = list.toMicros
         filter.service = query.get("service")
         filter.method = query.get("method")?.uppercased()
         filter.route = query.get("route")
@@ -182,29 +173,17 @@ struct Routes: Sendable {
                 throw APIError.badRequest("'status' must be a status code (404) or a class (4xx)")
             }
         }
-        var limit = 100
-        if let text = query.get("limit") {
-            guard let value = Int(text), value >= 1, value <= configuration.maxPageSize else {
-                throw APIError.badRequest("'limit' must be an integer 1...\(configuration.maxPageSize)")
-            }
-            limit = value
-        }
-        var cursor: EventCursor?
-        if let token = query.get("cursor") {
-            guard let parsed = EventCursor(token: token) else {
-                throw APIError.badRequest("'cursor' is not a cursor this server issued: pass next_cursor from the previous page as it is")
-            }
-            cursor = parsed
-        }
-        let page = try await reader.events(matching: filter, after: cursor, limit: limit)
+        let page = try await reader.events(matching: filter, after: list.cursor, limit: list.limit)
+        return Self.pageResponse("events", page)
+    }
+
+    /// `{"<name>": [documents], "next_cursor": "…"|null}`.
+    static func pageResponse(_ name: StaticString, _ page: EventPage) -> Response {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(page.documents.reduce(64) { $0 + $1.count + 1 })
-        bytes.append(contentsOf: #"{"events":["#.utf8)
-        for (position, document) in page.documents.enumerated() {
-            if position > 0 { bytes.append(UInt8(ascii: ",")) }
-            bytes.append(contentsOf: document)
-        }
-        bytes.append(contentsOf: #"],"next_cursor":"#.utf8)
+        bytes.append(contentsOf: "{\"\(name)\":".utf8)
+        appendArray(page.documents, to: &bytes)
+        bytes.append(contentsOf: #","next_cursor":"#.utf8)
         if let next = page.nextCursor {
             JSONText.appendString(next.token, to: &bytes)
         } else {
@@ -212,5 +191,58 @@ struct Routes: Sendable {
         }
         bytes.append(UInt8(ascii: "}"))
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    static func appendArray(_ documents: [[UInt8]], to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "["))
+        for (position, document) in documents.enumerated() {
+            if position > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(contentsOf: document)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+}
+
+/// The parameters every newest-first listing shares: `from`, `to` (RFC 3339), `limit`
+/// (1...max page size, 100 by default) and `cursor` (a `next_cursor` this server issued); names
+/// outside `known` are refused, naming the known ones.
+struct ListParameters {
+    let query: Parameters
+    let fromMicros: Int64?
+    let toMicros: Int64?
+    let limit: Int
+    let cursor: EventCursor?
+
+    init(_ request: Request, known: Set<String>, maxPageSize: Int) throws {
+        let query = request.uri.queryParameters
+        for (name, _) in query where !known.contains(String(name)) {
+            throw APIError.badRequest("unknown query parameter '\(name.prefix(64))'; known: \(known.sorted().joined(separator: ", "))")
+        }
+        func time(_ name: String) throws -> Int64? {
+            guard let text = query.get(name) else { return nil }
+            guard let micros = Timestamp.parse(text) else {
+                throw APIError.badRequest("'\(name)' must be an RFC 3339 date-time such as 2026-11-22T10:00:00Z")
+            }
+            return micros
+        }
+        self.query = query
+        fromMicros = try time("from")
+        toMicros = try time("to")
+        var limit = 100
+        if let text = query.get("limit") {
+            guard let value = Int(text), value >= 1, value <= maxPageSize else {
+                throw APIError.badRequest("'limit' must be an integer 1...\(maxPageSize)")
+            }
+            limit = value
+        }
+        self.limit = limit
+        if let token = query.get("cursor") {
+            guard let parsed = EventCursor(token: token) else {
+                throw APIError.badRequest("'cursor' is not a cursor this server issued: pass next_cursor from the previous page as it is")
+            }
+            cursor = parsed
+        } else {
+            cursor = nil
+        }
     }
 }
