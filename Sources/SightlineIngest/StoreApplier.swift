@@ -27,7 +27,7 @@ public final class StoreApplier: Service, Sendable {
     /// Infers the route template of events that arrive without one.
     public let routes: RouteLearner
     /// Called with the events of each batch once it is stored (e.g. the security detectors).
-    private let onStored: (@Sendable ([Event]) -> Void)?
+    private let onStored: (@Sendable ([Event]) async -> Void)?
     /// Events the ingestor of this process appended, so they need not be decoded again.
     private let handoff: DecodedHandoff?
     private let state = Mutex(State())
@@ -51,7 +51,7 @@ public final class StoreApplier: Service, Sendable {
     ///     stored (route set). After a crash, the batch replayed from the log is passed again.
     public init(
         wal: WriteAheadLog, store: any EventWriter, logger: Logger, batchSize: Int = 10_000, routes: RouteLearner = RouteLearner(),
-        onStored: (@Sendable ([Event]) -> Void)? = nil, handoff: DecodedHandoff? = nil
+        onStored: (@Sendable ([Event]) async -> Void)? = nil, handoff: DecodedHandoff? = nil
     ) {
         self.handoff = handoff
         self.wal = wal
@@ -203,7 +203,7 @@ public final class StoreApplier: Service, Sendable {
     /// Stores one batch with its checkpoint, reports it, and deletes the log segments it covered.
     private func store(_ events: [StoredEvent], telemetry: TelemetryBatch, decoded: [Event], checkpoint last: UInt64, skipped: Int) async throws {
         try await store.write(events, telemetry: telemetry, checkpoint: last)
-        if let onStored, !decoded.isEmpty { onStored(decoded) }
+        if let onStored, !decoded.isEmpty { await onStored(decoded) }
         state.withLock {
             $0.applied = last
             $0.appliedEvents += events.count

@@ -15,7 +15,8 @@ import SightlineWAL
 ///
 /// Invariants:
 /// - Services shut down in reverse order: the HTTP server stops accepting first (in-flight
-///   requests finish), then the store applier drains the log and checkpoints, then the log closes.
+///   requests finish), then the store applier drains the log and checkpoints, then the security
+///   monitor runs the detectors over what is still queued, then the log closes.
 /// - Every route but `GET /health` requires a key: the ingest key to write, the read key to read.
 public struct Sightline: Sendable {
     /// The Hummingbird application; run it with `runService()` or in a ServiceGroup.
@@ -28,6 +29,8 @@ public struct Sightline: Sendable {
     public let applier: StoreApplier
     public let ingestor: Ingestor
     public let store: SQLiteEventStore
+    /// Runs the security detectors over stored batches and keeps their incidents.
+    public let security: SecurityMonitor
     /// The dashboard admin's password when this start created it (first start, no
     /// `SIGHTLINE_ADMIN_PASSWORD`): print it once, it is stored only as a hash.
     public let createdAdminPassword: String?
@@ -96,7 +99,7 @@ public struct Sightline: Sendable {
         let security = SecurityMonitor(file: directory.appendingPathComponent("incidents.json"), logger: logger)
         let applier = StoreApplier(
             wal: wal, store: store, logger: logger, routes: Self.loadRoutes(routesFile, logger: logger),
-            onStored: { security.process($0) }, handoff: ingestor.handoff)
+            onStored: { await security.enqueue($0) }, handoff: ingestor.handoff)
         let metrics = ServerMetrics()
 
         let router = Router(context: SightlineRequestContext.self)
@@ -120,13 +123,13 @@ public struct Sightline: Sendable {
         let application = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sightline"),
-            services: [LogLifecycle(wal: wal, store: store, accounts: accounts, routes: applier.routes, routesFile: routesFile, security: security, logger: logger), applier],
+            services: [LogLifecycle(wal: wal, store: store, accounts: accounts, routes: applier.routes, routesFile: routesFile, security: security, logger: logger), security, applier],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger
         )
         return Sightline(
             application: application, createdKeys: created, recovery: recovery,
-            wal: wal, applier: applier, ingestor: ingestor, store: store, createdAdminPassword: adminPassword
+            wal: wal, applier: applier, ingestor: ingestor, store: store, security: security, createdAdminPassword: adminPassword
         )
     }
 

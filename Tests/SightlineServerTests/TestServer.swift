@@ -60,10 +60,11 @@ extension TestResponse {
     var text: String { String(buffer: body) }
 }
 
-/// Waits until the store has applied everything the log made durable.
+/// Waits until the store has applied everything the log made durable, and the detectors have
+/// seen it.
 func waitUntilStored(_ server: Sightline) async throws {
     for _ in 0..<500 {
-        if server.applier.appliedSeq >= server.wal.durableSeq { return }
+        if server.applier.appliedSeq >= server.wal.durableSeq && server.security.isIdle { return }
         try await Task.sleep(for: .milliseconds(10))
     }
     Issue.record("the store did not catch up with the log")

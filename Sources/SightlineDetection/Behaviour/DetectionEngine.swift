@@ -100,10 +100,20 @@ struct EngineState: ~Copyable {
         if Self.isCanonical(events) {
             for e in events { observe(e, into: &out) }
         } else {
-            // Times first (cheap integers); whole events are compared only on equal times.
+            // Times first (cheap integers); whole events are compared only on equal times. A
+            // batch already in time order (an access log) only sorts its runs of equal times.
             let stamps = events.map(\.timestampMicros)
-            let order = events.indices.sorted { a, b in
-                stamps[a] != stamps[b] ? stamps[a] < stamps[b] : Self.precedes(events[a], events[b])
+            var order = Array(events.indices)
+            if zip(stamps, stamps.dropFirst()).allSatisfy({ $0 <= $1 }) {
+                var start = 0
+                while start < order.count {
+                    var end = start + 1
+                    while end < order.count && stamps[end] == stamps[start] { end += 1 }
+                    if end - start > 1 { order[start..<end].sort { Self.precedes(events[$0], events[$1]) } }
+                    start = end
+                }
+            } else {
+                order.sort { a, b in stamps[a] != stamps[b] ? stamps[a] < stamps[b] : Self.precedes(events[a], events[b]) }
             }
             for i in order {
                 observe(events[i], into: &out)

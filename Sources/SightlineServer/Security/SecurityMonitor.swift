@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Logging
+import ServiceLifecycle
 import SightlineCore
 import SightlineDetection
 import Synchronization
@@ -10,14 +11,18 @@ import Synchronization
 ///
 /// Invariants:
 /// - Detectors see events in the order the store applier stores them, with their (inferred)
-///   route, on the applier's task; their state is bounded by ``DetectionConfiguration``.
+///   route, on this service's own task: the applier queues each stored batch (``enqueue(_:)``,
+///   at most ``queueLimit`` batches wait; a full queue holds the applier back, nothing is
+///   dropped) and goes on storing. At shutdown the queue is drained before the service returns
+///   (it is listed before the applier, so it stops after it). Their state is bounded by
+///   ``DetectionConfiguration``.
 /// - The incident list is saved atomically (temporary file, then rename) off the store
 ///   applier's task: at most once per ``saveDelay`` after batches that produced detections
 ///   (coalesced), right away when an incident changes status, and at shutdown; it is restored at
 ///   start. Detector windows are not saved: after a restart they fill again from new traffic, and
 ///   a crash can lose the detections of the last second (never stored events).
 /// - Log lines name detectors and entity kinds, never payloads.
-public final class SecurityMonitor: Sendable {
+public final class SecurityMonitor: Service, Sendable {
     public let engine: DetectionEngine
     let file: URL
     let logger: Logger
@@ -25,6 +30,11 @@ public final class SecurityMonitor: Sendable {
     static let saveDelay: DispatchTimeInterval = .seconds(1)
     private let saveQueue = DispatchQueue(label: "sightline.incidents.save")
     private let saveScheduled = Mutex(false)
+    /// Stored batches waiting for the detectors.
+    static let queueLimit = 8
+    private let queue = BatchQueue<[Event]>(limit: SecurityMonitor.queueLimit)
+    /// Batches queued and not yet processed (queued, or being processed).
+    private let pending = Atomic<Int>(0)
 
     init(file: URL, logger: Logger) {
         self.file = file
@@ -40,7 +50,27 @@ public final class SecurityMonitor: Sendable {
         }
     }
 
-    /// Feeds one stored batch to the detectors.
+    /// Queues one stored batch for the detectors; waits while the queue is full.
+    func enqueue(_ events: [Event]) async {
+        pending.add(1, ordering: .relaxed)
+        await queue.push(events)
+    }
+
+    /// Whether every queued batch has been processed (for tests and shutdown checks).
+    public var isIdle: Bool { pending.load(ordering: .relaxed) == 0 }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            while let batch = await queue.pop() {
+                process(batch)
+                pending.subtract(1, ordering: .relaxed)
+            }
+        } onGracefulShutdown: {
+            Task { await self.queue.finish() }
+        }
+    }
+
+    /// Feeds one stored batch to the detectors, now.
     func process(_ events: [Event]) {
         let detections = engine.process(events)
         guard !detections.isEmpty else { return }
