@@ -4,19 +4,21 @@
 //   SDKOverheadBench app  --port 8081 [--sightline http://127.0.0.1:8090] [--sample-rate 1]
 //       a Hummingbird hello-world; with --sightline, SightlineMiddleware captures every request
 //       and the client sends to that URL.
+//       --capture-only 1 leaves the client unrun (events stay queued): the request-path cost alone.
 //   SDKOverheadBench sink --port 8090
 //       a minimal ingest endpoint that acknowledges every batch (gunzips it, counts lines),
 //       so that the receiving side is never the bottleneck.
 //
 // Run by Benchmarks/run-overhead.sh under wrk; build with `swift build -c release`.
 import CompressNIO
+import Foundation
 import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
-import SightlineClient
+@_spi(Benchmarks) import SightlineClient
 import SightlineHummingbird
 import UnixSignals
 
@@ -32,17 +34,59 @@ logger.logLevel = .warning
 
 var counters: (@Sendable () -> String)?
 switch mode {
+case "micro":
+    // Per-event costs of the pieces, in-process (diagnostics for the overhead figures).
+    let client = try SightlineClient(configuration: SightlineConfiguration(endpoints: ["http://127.0.0.1:9"], ingestKey: "k", service: "bench"))
+    func event() -> APIEvent {
+        var e = APIEvent(method: "GET", path: "/", status: 200)
+        e.route = "/"
+        e.host = "127.0.0.1:8081"
+        e.durationMs = 0.042
+        e.responseSize = 13
+        return e
+    }
+    func time(_ label: String, _ n: Int, _ body: () -> Void) {
+        let start = ContinuousClock.now
+        body()
+        let elapsed = ContinuousClock.now - start
+        let (s, a) = elapsed.components
+        print(label, String(format: "%.3f µs/op", (Double(s) * 1e6 + Double(a) / 1e12) / Double(n)))
+    }
+    let n = 200_000
+    var sink = 0
+    time("EventID.make", n) { for _ in 0..<n { sink &+= EventID.make().utf8.count } }
+    time("APIEvent()", n) { for _ in 0..<n { sink &+= event().path.utf8.count } }
+    let batch = (0..<1000).map { _ in event() }
+    time("encode (per event)", 100_000) { for _ in 0..<100 { sink &+= client.encodeBatchForBenchmark(batch).count } }
+    let payload = client.encodeBatchForBenchmark(batch)
+    print("payload bytes per event:", payload.count / 1000)
+    time("gzip level 1 (per event)", 100_000) {
+        for _ in 0..<100 {
+            var buffer = ByteBuffer(bytes: payload)
+            sink &+= (try? buffer.compress(with: .gzip(configuration: .init(compressionLevel: 1))))?.readableBytes ?? 0
+        }
+    }
+    time("enqueue+take (per event)", n) {
+        for i in 0..<n {
+            client.enqueue(batch[i % 1000])
+            if i % 1000 == 999 { sink &+= client.counters.snapshot().queued }
+        }
+    }
+    print("checksum", sink)
 case "sink":
     try await runSink(port: port)
 default:
     let router = Router()
     var services: [any Service] = []
     if let url = options["sightline"] {
+        // --capture-only 1: the client is not run, so the events stay queued (a diagnostic that
+        // separates the middleware's cost on the request path from the sender's).
+        let captureOnly = options["capture-only"] == "1"
         let client = try SightlineClient(configuration: SightlineConfiguration(
             endpoints: [url], ingestKey: options["key"] ?? "bench-key", service: "bench",
-            batchSize: 1000, flushInterval: .milliseconds(200), queueCapacity: 200_000, logger: logger
+            batchSize: 1000, flushInterval: .milliseconds(200), queueCapacity: captureOnly ? 2_000_000 : 200_000, logger: logger
         ))
-        services.append(client)
+        if !captureOnly { services.append(client) }
         let capture = try CaptureOptions(sampleRate: Double(options["sample-rate"] ?? "1") ?? 1)
         router.add(middleware: SightlineMiddleware(client: client, options: capture))
         // Printed at the end so that a run can be checked (every request acknowledged).

@@ -33,6 +33,8 @@ public final class SightlineClient: Service, Sendable {
     let encoder: EventEncoder
     private let shutdownRequested = Atomic<Bool>(false)
     private let running = Atomic<Bool>(false)
+    /// Turns of the sender's loop, for tests that check it sleeps when idle.
+    let senderIterations = Atomic<Int>(0)
 
     /// - Throws: ``SightlineClientError`` when the spool directory cannot be opened.
     public convenience init(configuration: SightlineConfiguration) throws(SightlineClientError) {
@@ -136,6 +138,7 @@ private final class Sender {
             logger.info("Sightline spool holds events from an earlier run; sending them first", metadata: ["sdk.spool.events": "\(spool.pendingEvents)"])
         }
         while true {
+            client.senderIterations.wrappingAdd(1, ordering: .relaxed)
             reportDrops()
             let shuttingDown = client.isShuttingDown
             if shuttingDown, shutdownDeadline == nil {
@@ -414,18 +417,7 @@ private final class Sender {
             try? await Task.sleep(until: min(deadline, soon), clock: clock)
             return
         }
-        let wakeUps = client.queue.wakeUps
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try? await Task.sleep(until: deadline, clock: ContinuousClock())
-            }
-            group.addTask {
-                var iterator = wakeUps.makeAsyncIterator()
-                _ = await iterator.next()
-            }
-            await group.next()
-            group.cancelAll()
-        }
+        await client.queue.wait(until: deadline)
     }
 
     func reportDrops() {
@@ -434,5 +426,15 @@ private final class Sender {
             logger.warning("Sightline dropped events (memory queue or spool full)", metadata: ["sdk.dropped.total": "\(dropped)", "sdk.dropped.new": "\(dropped - lastDropped)"])
             lastDropped = dropped
         }
+    }
+}
+
+extension SightlineClient {
+    /// The sender's encoding step (redaction included) for a batch, exposed to the overhead
+    /// benchmark's diagnostics only.
+    @_spi(Benchmarks) public func encodeBatchForBenchmark(_ events: [APIEvent]) -> [UInt8] {
+        var payload: [UInt8] = []
+        for event in events { payload.append(contentsOf: encoder.encode(event)) }
+        return payload
     }
 }

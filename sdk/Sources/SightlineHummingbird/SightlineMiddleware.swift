@@ -16,10 +16,13 @@ import SightlineClient
 ///   `HTTPResponseError`'s, else 500).
 /// - Nothing on the request path waits for the network or the disk: the event is handed to the
 ///   client's memory queue with a non-blocking `enqueue`.
-/// - Response bodies are never buffered or delayed: bytes are counted as they are written, and
-///   the event is recorded when the body has been written (for a stream, when it ends). A body is
-///   copied for capture only when capture is switched on, its length is known and under the cap,
-///   and it is not `text/event-stream`.
+/// - Response bodies are never buffered or delayed. A body of known length that is not captured
+///   is left untouched (Hummingbird writes in-memory bodies with head and end in one go) and the
+///   event is recorded when the handler returns, its size from the length. A stream of unknown
+///   length, or a body being captured, is passed through a writer that counts (and, for capture,
+///   copies) bytes as they are written; the event is recorded when the body has been written
+///   (for a stream, when it ends). A body is copied only when capture is switched on, its length
+///   is known and under the cap, and it is not `text/event-stream`.
 /// - The route is the router's template (`context.endpointPath`, e.g. `/orders/{id}`), read
 ///   after the handler ran.
 ///
@@ -126,6 +129,18 @@ public struct SightlineMiddleware<Context: RequestContext>: RouterMiddleware {
             event.response = exchange
         }
 
+        if let contentLength, capture == 0 {
+            // A body of known length that is not captured: recorded now, its size from the
+            // length, and the response left as it is, so that Hummingbird keeps its fast path
+            // for in-memory bodies (head, body and end in one write).
+            event.responseSize = Int64(contentLength)
+            event.durationMs = Self.milliseconds(since: start)
+            client.enqueue(event)
+            return response
+        }
+
+        // A stream (no length) or a body to capture: count the bytes as they are written and
+        // record the event when the body has been written.
         var wrapped = response
         let body = response.body
         let client = self.client

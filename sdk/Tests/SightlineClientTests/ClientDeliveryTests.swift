@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Synchronization
 import Testing
 @testable import SightlineClient
 
@@ -38,6 +39,24 @@ struct ClientDeliveryTests {
             await eventually("3 events sent before shutdown") { server.receivedIDs.count == 3 }
         }
         #expect(server.batches.count == 1)
+    }
+
+    @Test("an idle sender sleeps: one turn per flush interval, also after waits that timed out")
+    func idleSenderDoesNotSpin() async throws {
+        let server = try await FakeSightline()
+        defer { Task { await server.stop() } }
+        let client = try SightlineClient(configuration: fastConfiguration([server.url], batchSize: 1000))
+        try await withRunningClient(client) {
+            for e in makeEvents(3) { client.enqueue(e) }
+            await eventually("sent") { server.receivedIDs.count == 3 }
+            let before = client.senderIterations.load(ordering: .relaxed)
+            try await Task.sleep(for: .milliseconds(400))  // 20 flush intervals of 20 ms
+            let turns = client.senderIterations.load(ordering: .relaxed) - before
+            #expect(turns <= 60, "the sender turned \(turns) times in 400 ms while idle")
+            // And it still wakes up for a full batch at once.
+            for e in makeEvents(1000) { client.enqueue(e) }
+            await eventually("batch sent") { server.receivedIDs.count == 1003 }
+        }
     }
 
     @Test("graceful shutdown sends what is still queued")

@@ -7,24 +7,29 @@ import Synchronization
 ///   `capacity` events the new one is refused (the caller counts it as dropped).
 /// - Events leave in the order they came in.
 /// - The sender is woken once when the queue reaches a batch's worth, not on every event.
+/// - A wake-up that comes while the sender is not waiting is kept (once), so none is lost; a wait
+///   always ends by its deadline. (An `AsyncStream` is not used for this: cancelling a task that
+///   waits on one finishes the stream for good, and every later wait would return at once.)
 final class EventQueue: Sendable {
     private struct State {
         var events: [APIEvent] = []
         var head = 0
         var signalled = false
         var count: Int { events.count - head }
+        /// A wake-up nobody was waiting for yet.
+        var pendingWakeUp = false
+        var ticket: UInt64 = 0
+        var expiredTicket: UInt64 = 0
+        var waiter: (ticket: UInt64, continuation: CheckedContinuation<Void, Never>)?
     }
 
     let capacity: Int
     let batchSize: Int
     private let state = Mutex(State())
-    private let wakeUp: AsyncStream<Void>.Continuation
-    let wakeUps: AsyncStream<Void>
 
     init(capacity: Int, batchSize: Int) {
         self.capacity = capacity
         self.batchSize = batchSize
-        (wakeUps, wakeUp) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Appends `event`; false when the queue is full.
@@ -38,7 +43,7 @@ final class EventQueue: Sendable {
             }
             return (true, false)
         }
-        if signal { wakeUp.yield() }
+        if signal { wakeUp() }
         return accepted
     }
 
@@ -64,7 +69,58 @@ final class EventQueue: Sendable {
     var count: Int { state.withLock { $0.count } }
 
     /// Wakes the sender (e.g. for shutdown).
-    func poke() { wakeUp.yield() }
+    func poke() { wakeUp() }
 
-    func finish() { wakeUp.finish() }
+    private func wakeUp() {
+        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            guard let w = s.waiter else {
+                s.pendingWakeUp = true
+                return nil
+            }
+            s.waiter = nil
+            return w.continuation
+        }
+        waiter?.resume()
+    }
+
+    /// Returns when woken (a batch is ready, or ``poke()``) or at `deadline`, whichever is first.
+    func wait(until deadline: ContinuousClock.Instant) async {
+        let ticket = state.withLock { s -> UInt64? in
+            if s.pendingWakeUp {
+                s.pendingWakeUp = false
+                return nil
+            }
+            s.ticket &+= 1
+            return s.ticket
+        }
+        guard let ticket else { return }
+        let timer = Task {
+            try? await Task.sleep(until: deadline, clock: .continuous)
+            self.expire(ticket)
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let resumeNow = state.withLock { s -> Bool in
+                if s.pendingWakeUp || s.expiredTicket == ticket {
+                    s.pendingWakeUp = false
+                    return true
+                }
+                s.waiter = (ticket, continuation)
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+        timer.cancel()
+    }
+
+    private func expire(_ ticket: UInt64) {
+        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            guard let w = s.waiter, w.ticket == ticket else {
+                s.expiredTicket = ticket
+                return nil
+            }
+            s.waiter = nil
+            return w.continuation
+        }
+        waiter?.resume()
+    }
 }
