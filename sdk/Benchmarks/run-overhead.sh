@@ -37,7 +37,8 @@ to_us() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); print v } else if (v ~ 
 
 run() {  # run <label> <port> <connections> <threads> <duration>
     local result
-    result=$(wrk -t"$4" -c"$3" -d"$5" --latency "http://127.0.0.1:$2/")
+    # A browser-like User-Agent and a query string, so that events carry what real ones do.
+    result=$(wrk -t"$4" -c"$3" -d"$5" --latency -H "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0" "http://127.0.0.1:$2/?page=2&sort=asc")
     local rps p99 p50
     rps=$(echo "$result" | awk '/Requests\/sec/ {print $2}')
     p50=$(echo "$result" | awk '$1=="50%" {print $2}' | to_us)

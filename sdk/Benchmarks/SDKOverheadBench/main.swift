@@ -43,6 +43,8 @@ case "micro":
         e.host = "127.0.0.1:8081"
         e.durationMs = 0.042
         e.responseSize = 13
+        e.userAgent = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+        e.rawQuery = "page=2&sort=asc"
         return e
     }
     func time(_ label: String, _ n: Int, _ body: () -> Void) {
@@ -58,6 +60,12 @@ case "micro":
     time("APIEvent()", n) { for _ in 0..<n { sink &+= event().path.utf8.count } }
     let batch = (0..<1000).map { _ in event() }
     time("encode (per event)", 100_000) { for _ in 0..<100 { sink &+= client.encodeBatchForBenchmark(batch).count } }
+    let noDetectors = try SightlineClient(configuration: SightlineConfiguration(endpoints: ["http://127.0.0.1:9"], ingestKey: "k", service: "bench", redaction: RedactionPolicy(detectors: [])))
+    time("encode, no detectors (per event)", 100_000) { for _ in 0..<100 { sink &+= noDetectors.encodeBatchForBenchmark(batch).count } }
+    let noQuery = batch.map { e -> APIEvent in var e = e; e.rawQuery = nil; return e }
+    time("encode, no query (per event)", 100_000) { for _ in 0..<100 { sink &+= client.encodeBatchForBenchmark(noQuery).count } }
+    let noUA = batch.map { e -> APIEvent in var e = e; e.userAgent = nil; return e }
+    time("encode, no user agent (per event)", 100_000) { for _ in 0..<100 { sink &+= client.encodeBatchForBenchmark(noUA).count } }
     let payload = client.encodeBatchForBenchmark(batch)
     print("payload bytes per event:", payload.count / 1000)
     time("gzip level 1 (per event)", 100_000) {

@@ -4,20 +4,35 @@ public enum QueryString {
     public static func parse(_ query: some StringProtocol) -> [(name: String, value: String)] {
         guard !query.isEmpty else { return [] }
         var result: [(name: String, value: String)] = []
-        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
-            if let eq = pair.firstIndex(of: "=") {
-                result.append((decode(pair[..<eq]), decode(pair[pair.index(after: eq)...])))
-            } else {
-                result.append((decode(pair), ""))
+        // Split on the UTF-8 view: `&` and `=` are ASCII, and Character iteration is slow.
+        let utf8 = query.utf8
+        var start = utf8.startIndex
+        while start < utf8.endIndex {
+            let end = utf8[start...].firstIndex(of: UInt8(ascii: "&")) ?? utf8.endIndex
+            if start < end {
+                let pair = utf8[start..<end]
+                if let eq = pair.firstIndex(of: UInt8(ascii: "=")) {
+                    result.append((decode(pair[pair.startIndex..<eq]), decode(pair[utf8.index(after: eq)...])))
+                } else {
+                    result.append((decode(pair), ""))
+                }
             }
+            start = end < utf8.endIndex ? utf8.index(after: end) : end
         }
         return result
     }
 
+    static func decode(_ bytes: some Collection<UInt8>) -> String {
+        guard bytes.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else {
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return decode(String(decoding: bytes, as: UTF8.self))
+    }
+
     /// Percent-decodes `text`; invalid escapes are kept as written.
     public static func decode(_ text: some StringProtocol) -> String {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else { return String(text) }
         let bytes = Array(text.utf8)
-        guard bytes.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else { return String(text) }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var i = 0

@@ -61,24 +61,39 @@ struct EventEncoder: Sendable {
         let query = event.query.isEmpty ? QueryString.parse(event.rawQuery ?? "") : event.query
         if !query.isEmpty {
             key("query")
-            var grouped: [(String, [String])] = []
-            for p in query.prefix(256) {
-                let value = policy.redactQuery(name: p.name, value: p.value)
-                if let i = grouped.firstIndex(where: { $0.0 == p.name }) {
-                    grouped[i].1.append(value)
-                } else {
-                    grouped.append((p.name, [value]))
-                }
+            let parameters = query.prefix(256)
+            let hasRepeats = parameters.indices.contains { i in
+                parameters[parameters.startIndex..<i].contains { $0.name == parameters[i].name }
             }
             out.append(UInt8(ascii: "{"))
-            for (i, (name, values)) in grouped.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                JSONWriter.writeString(name, to: &out)
-                out.append(UInt8(ascii: ":"))
-                if values.count == 1 {
-                    JSONWriter.writeString(values[0], to: &out)
-                } else {
-                    JSONValue.array(values.map(JSONValue.string)).write(to: &out)
+            if !hasRepeats {
+                // The usual case: each name once, written straight through.
+                for (i, p) in parameters.enumerated() {
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
+                    JSONWriter.writeString(p.name, to: &out)
+                    out.append(UInt8(ascii: ":"))
+                    JSONWriter.writeString(policy.redactQuery(name: p.name, value: p.value), to: &out)
+                }
+            } else {
+                // Repeated names become arrays, in order of first appearance.
+                var grouped: [(String, [String])] = []
+                for p in parameters {
+                    let value = policy.redactQuery(name: p.name, value: p.value)
+                    if let i = grouped.firstIndex(where: { $0.0 == p.name }) {
+                        grouped[i].1.append(value)
+                    } else {
+                        grouped.append((p.name, [value]))
+                    }
+                }
+                for (i, (name, values)) in grouped.enumerated() {
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
+                    JSONWriter.writeString(name, to: &out)
+                    out.append(UInt8(ascii: ":"))
+                    if values.count == 1 {
+                        JSONWriter.writeString(values[0], to: &out)
+                    } else {
+                        JSONValue.array(values.map(JSONValue.string)).write(to: &out)
+                    }
                 }
             }
             out.append(UInt8(ascii: "}"))

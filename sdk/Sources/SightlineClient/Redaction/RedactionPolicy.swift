@@ -80,25 +80,37 @@ public struct RedactionPolicy: Sendable {
 
     /// The value to store for header `name`.
     public func redactHeader(name: String, value: String) -> String {
-        if _headers.contains(name.lowercased()) { return marker }
+        if _headers.contains(RedactionPolicy.lowercase(name)) { return marker }
         return redactText(value)
     }
 
     /// The value to store for query parameter `name`.
     public func redactQuery(name: String, value: String) -> String {
-        if _queryParameters.contains(name.lowercased()) { return marker }
+        if _queryParameters.contains(RedactionPolicy.lowercase(name)) { return marker }
         return redactText(value)
+    }
+
+    /// `name` lower-cased, without allocating when it already is (the usual case).
+    static func lowercase(_ name: String) -> String {
+        name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? name.lowercased() : name
     }
 
     /// `text` with every detector match replaced.
     public func redactText(_ text: String) -> String {
         guard !detectors.isEmpty, !text.isEmpty else { return text }
-        var current = text
+        var hints = ValueDetector.Hints(text.utf8)
+        guard hints.any else { return text }  // the common case: nothing any detector looks for
+        var bytes = Array(text.utf8)
+        var changed = false
         // A fixed order, so the result does not depend on Set iteration order.
-        for detector in ValueDetector.allCases where detectors.contains(detector) {
-            if let replaced = detector.redact(current, marker: marker) { current = replaced }
+        for detector in ValueDetector.allCases where detectors.contains(detector) && hints.allows(detector) {
+            if let replaced = detector.redact(bytes, marker: marker) {
+                bytes = Array(replaced.utf8)
+                hints = ValueDetector.Hints(bytes)
+                changed = true
+            }
         }
-        return current
+        return changed ? String(decoding: bytes, as: UTF8.self) : text
     }
 
     /// A JSON body with this direction's paths and then the detectors applied.

@@ -13,9 +13,44 @@ public enum ValueDetector: String, Sendable, Hashable, CaseIterable {
     case jwt
     case bearerToken
 
+    /// What a text contains, found in one pass, so that detectors that cannot match are skipped.
+    struct Hints {
+        var digits = 0
+        var at = false
+        var jwtStart = false
+        var bearer = false
+
+        init(_ bytes: some Sequence<UInt8>) {
+            var previous: UInt8 = 0
+            var beforePrevious: UInt8 = 0
+            for b in bytes {
+                if b >= 0x30 && b <= 0x39 { digits += 1 }
+                if b == UInt8(ascii: "@") { at = true }
+                if b == UInt8(ascii: "J"), previous == UInt8(ascii: "y"), beforePrevious == UInt8(ascii: "e") { jwtStart = true }
+                if (b | 0x20) == UInt8(ascii: "r"), (previous | 0x20) == UInt8(ascii: "e"), (beforePrevious | 0x20) == UInt8(ascii: "r") { bearer = true }
+                beforePrevious = previous
+                previous = b
+            }
+        }
+
+        var any: Bool { digits >= 13 || at || jwtStart || bearer }
+
+        func allows(_ detector: ValueDetector) -> Bool {
+            switch detector {
+            case .cardNumber: return digits >= 13
+            case .email: return at
+            case .jwt: return jwtStart
+            case .bearerToken: return bearer
+            }
+        }
+    }
+
     /// Returns `text` with every match replaced by `marker`, or `nil` when nothing matched.
     func redact(_ text: String, marker: String) -> String? {
-        let bytes = Array(text.utf8)
+        redact(Array(text.utf8), marker: marker)
+    }
+
+    func redact(_ bytes: [UInt8], marker: String) -> String? {
         let ranges: [Range<Int>]
         switch self {
         case .cardNumber: ranges = ValueDetector.cardNumberRanges(bytes)
@@ -42,52 +77,54 @@ public enum ValueDetector: String, Sendable, Hashable, CaseIterable {
     }
     private static func isBase64URL(_ b: UInt8) -> Bool { isAlnum(b) || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") }
 
-    static func luhn(_ digits: [UInt8]) -> Bool {
-        var sum = 0
-        for (i, d) in digits.reversed().enumerated() {
-            var v = Int(d - 0x30)
-            if i % 2 == 1 {
-                v *= 2
-                if v > 9 { v -= 9 }
-            }
-            sum += v
-        }
-        return sum % 10 == 0
-    }
-
     static func cardNumberRanges(_ b: [UInt8]) -> [Range<Int>] {
         var result: [Range<Int>] = []
         var i = 0
         while i < b.count {
             // A run starts at a digit not preceded by a digit or a letter.
             guard isDigit(b[i]), i == 0 || !isAlnum(b[i - 1]) else { i += 1; continue }
-            var digits: [UInt8] = []
+            // Extend over digits, allowing single spaces or dashes between digits.
             var j = i
             var end = i
-            while j < b.count {
+            var digitCount = 0
+            while j < b.count, digitCount <= 19 {
                 if isDigit(b[j]) {
-                    digits.append(b[j])
+                    digitCount += 1
                     j += 1
                     end = j
-                } else if (b[j] == UInt8(ascii: " ") || b[j] == UInt8(ascii: "-")), j + 1 < b.count, isDigit(b[j + 1]), j > i, isDigit(b[j - 1]) {
+                } else if b[j] == UInt8(ascii: " ") || b[j] == UInt8(ascii: "-"), j + 1 < b.count, isDigit(b[j + 1]), isDigit(b[j - 1]) {
                     j += 1
                 } else {
                     break
                 }
-                if digits.count > 19 { break }
             }
             let followedByAlnum = end < b.count && isAlnum(b[end])
-            if (13...19).contains(digits.count), !followedByAlnum, luhn(digits) {
+            if (13...19).contains(digitCount), !followedByAlnum, luhn(b[i..<end]) {
                 result.append(i..<end)
                 i = end
             } else {
-                // Skip this run of digits entirely.
                 var k = i
                 while k < b.count, isDigit(b[k]) { k += 1 }
                 i = max(k, i + 1)
             }
         }
         return result
+    }
+
+    /// Luhn check over the digits of `bytes` (separators skipped), without allocating.
+    static func luhn(_ bytes: ArraySlice<UInt8>) -> Bool {
+        var sum = 0
+        var position = 0
+        for byte in bytes.reversed() where byte >= 0x30 && byte <= 0x39 {
+            var v = Int(byte - 0x30)
+            if position % 2 == 1 {
+                v *= 2
+                if v > 9 { v -= 9 }
+            }
+            sum += v
+            position += 1
+        }
+        return sum % 10 == 0
     }
 
     static func emailRanges(_ b: [UInt8]) -> [Range<Int>] {
