@@ -8,9 +8,11 @@ import Synchronization
 /// - An entry holds the events of one log append exactly as they were encoded (ids and receive
 ///   time set), keyed by the seq of its first record; events are a prefix of the append (spans
 ///   and log records that follow them are not kept).
-/// - Bounded: at most `capacity` events; the oldest entries are dropped first. A record without
-///   an entry (dropped, or written before a restart) is decoded from the log as before, so the
-///   handoff changes speed, never what is stored.
+/// - Bounded: at most `capacity` events; when full, a new append is not kept (the applier reads
+///   the oldest first, so the kept entries are the ones it needs next; dropping the oldest instead
+///   would throw away every entry before use whenever the applier lags by more than `capacity`).
+///   A record without an entry (not kept, or written before a restart) is decoded from the log
+///   as before, so the handoff changes speed, never what is stored.
 /// - Entries at or below the seq the applier has asked for are dropped when it asks.
 public final class DecodedHandoff: Sendable {
     private struct Entry {
@@ -28,7 +30,7 @@ public final class DecodedHandoff: Sendable {
     private let state = Mutex(State())
 
     /// - Parameter capacity: events kept at most (0 turns the handoff off).
-    public init(capacity: Int = 50_000) {
+    public init(capacity: Int = 40_000) {
         self.capacity = capacity
     }
 
@@ -36,14 +38,9 @@ public final class DecodedHandoff: Sendable {
     func put(first: UInt64, events: [Event]) {
         guard !events.isEmpty, events.count <= capacity else { return }
         state.withLock { state in
+            guard state.count + events.count <= capacity else { return }
             state.entries.append(Entry(first: first, events: events))
             state.count += events.count
-            var drop = 0
-            while state.count > capacity {
-                state.count -= state.entries[drop].events.count
-                drop += 1
-            }
-            if drop > 0 { state.entries.removeFirst(drop) }
         }
     }
 

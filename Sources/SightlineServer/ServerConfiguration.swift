@@ -28,6 +28,8 @@ public struct ServerConfiguration: Sendable {
     public var secureCookies = false
     /// Largest page of `GET /v1/events`.
     public var maxPageSize = 1000
+    /// Whether stored events go through the security detectors (off for bulk imports that ask).
+    public var detection = true
     /// Most rows one `POST /v1/query` may return; more is an error that says so.
     public var queryMaxRows = 10_000
     /// Longest one query may run before it is stopped.

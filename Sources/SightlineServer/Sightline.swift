@@ -97,9 +97,10 @@ public struct Sightline: Sendable {
         let ingestor = Ingestor(wal: wal, configuration: configuration.ingest, now: { Self.nowMicros() })
         let routesFile = directory.appendingPathComponent("routes.json")
         let security = SecurityMonitor(file: directory.appendingPathComponent("incidents.json"), logger: logger)
+        let detect: (@Sendable ([Event]) async -> Void)? = configuration.detection ? { @Sendable events in await security.enqueue(events) } : nil
         let applier = StoreApplier(
             wal: wal, store: store, logger: logger, routes: Self.loadRoutes(routesFile, logger: logger),
-            onStored: { await security.enqueue($0) }, handoff: ingestor.handoff)
+            onStored: detect, handoff: ingestor.handoff)
         let metrics = ServerMetrics()
 
         let router = Router(context: SightlineRequestContext.self)

@@ -19,6 +19,9 @@ struct AccessLogOptions: ParsableArguments {
     @Option(help: "Store into this data directory (no server needed; no server may use it meanwhile).")
     var dataDir: String?
 
+    @Flag(inversion: .prefixedNo, help: "With --data-dir: run the security detectors over the imported events (incidents in the data directory).")
+    var detect = true
+
     @Option(help: "Send to this server instead (or SIGHTLINE_URL).")
     var server: String?
 
@@ -28,6 +31,9 @@ struct AccessLogOptions: ParsableArguments {
     func validate() throws {
         if dataDir != nil, server != nil {
             throw ValidationError("--data-dir and --server exclude each other: store into a directory, or send to a server")
+        }
+        if !detect, dataDir == nil {
+            throw ValidationError("--no-detect applies to --data-dir only: a server runs its detectors on everything it stores")
         }
         if dataDir == nil, server == nil, ProcessInfo.processInfo.environment["SIGHTLINE_URL"] == nil {
             throw ValidationError("say where the events go: --data-dir DIR, or --server URL (or SIGHTLINE_URL)")
@@ -45,7 +51,7 @@ struct AccessLogOptions: ParsableArguments {
 
     /// The destination: the data directory's own pipeline, or a server.
     func makeSink() async throws -> any ImportSink {
-        if let dataDir { return try await DataDirectorySink.open(dataDir) }
+        if let dataDir { return try await DataDirectorySink.open(dataDir, detection: detect) }
         guard let key = key ?? ProcessInfo.processInfo.environment["SIGHTLINE_INGEST_KEY"] else {
             throw ValidationError("no ingest key: pass --key or set SIGHTLINE_INGEST_KEY")
         }

@@ -162,18 +162,27 @@ final class DataDirectorySink: ImportSink {
         self.running = running
     }
 
-    static func open(_ directory: String) async throws -> DataDirectorySink {
+    static func open(_ directory: String, detection: Bool) async throws -> DataDirectorySink {
         var logger = Logger(label: "sightline.import") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
         var configuration = ServerConfiguration(dataDirectory: directory)
         configuration.port = 0  // the pipeline needs no listener; an ephemeral loopback port is harmless
+        configuration.detection = detection
         let server = try Sightline.make(configuration: configuration, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [server.application], logger: logger))
         let running = Task { try await group.run() }
         return DataDirectorySink(server: server, group: group, running: running)
     }
 
+    /// Log records the import may run ahead of the store: a bulk load gains nothing from a long
+    /// log (the store is the slower stage), and a short lead keeps the events it appended in the
+    /// ingestor's handoff, so the applier need not decode them again.
+    static let maxLead: UInt64 = 30_000
+
     func deliver(_ events: [Event]) async throws {
+        while server.applier.lag > Self.maxLead {
+            try await Task.sleep(for: .milliseconds(2))
+        }
         while true {
             do {
                 _ = try await server.ingestor.ingest(events: events)

@@ -20,13 +20,15 @@ struct DecodedHandoffTests {
         #expect(handoff.keptEvents == 0)
     }
 
-    @Test("bounded: the oldest entries go first; a missing seq is nil (decoded from the log instead)")
+    @Test("bounded: when full, new appends are not kept; a missing seq is nil (decoded from the log instead)")
     func bounded() {
         let handoff = DecodedHandoff(capacity: 10)
         handoff.put(first: 1, events: Self.events(6, tag: "a"))
         handoff.put(first: 7, events: Self.events(6, tag: "b"))
         #expect(handoff.keptEvents == 6)
-        #expect(handoff.take(1...7).map { $0?.id } == [nil, nil, nil, nil, nil, nil, "b0"])
+        #expect(handoff.take(1...7).map { $0?.id } == ["a0", "a1", "a2", "a3", "a4", "a5", nil])
+        handoff.put(first: 13, events: Self.events(6, tag: "c"))  // room again
+        #expect(handoff.take(13...13).map { $0?.id } == ["c0"])
         handoff.put(first: 100, events: Self.events(11, tag: "big"))  // larger than the whole handoff: not kept
         #expect(handoff.take(100...100) == [nil])
         let off = DecodedHandoff(capacity: 0)

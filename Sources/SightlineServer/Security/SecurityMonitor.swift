@@ -31,7 +31,7 @@ public final class SecurityMonitor: Service, Sendable {
     private let saveQueue = DispatchQueue(label: "sightline.incidents.save")
     private let saveScheduled = Mutex(false)
     /// Stored batches waiting for the detectors.
-    static let queueLimit = 8
+    static let queueLimit = 2
     private let queue = BatchQueue<[Event]>(limit: SecurityMonitor.queueLimit)
     /// Batches queued and not yet processed (queued, or being processed).
     private let pending = Atomic<Int>(0)
