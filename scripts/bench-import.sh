@@ -4,10 +4,11 @@
 #   scripts/bench-import.sh [lines=1000000] [runs=3]
 #
 # Generates an nginx combined log with $request_time appended (realistic paths, statuses, user
-# agents; fixed seed), then for each run: `sightline import --data-dir` (parse + write-ahead log +
-# SQLite store + rollups, release build) and `goaccess FILE -o report.json`. Prints wall time,
-# lines/s and peak RSS of both (GNU time), and checks that total requests and the per-status
-# counts agree. Needs goaccess (apt-get install goaccess) and python3. See docs/BENCHMARKS.md.
+# agents; fixed seed), then for each run, alternating: `sightline import --data-dir` (parse +
+# write-ahead log + SQLite store + rollups + security detectors, release build), the same with
+# `--no-detect`, and `goaccess FILE -o report.json`. Prints wall time, lines/s, CPU time (user +
+# system) and peak RSS of each (GNU time) with the load average, and checks that total requests
+# and the per-status counts agree. Needs goaccess (apt-get install goaccess) and python3. See docs/BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 lines=${1:-1000000}
@@ -42,24 +43,30 @@ size=$(du -m "$work/access.log" | cut -f1)
 echo "log: $lines lines, $size MB; machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-measure() {  # label, then the command; prints "seconds peak_rss_kib"
+measure() {  # label, then the command; appends "wall_seconds peak_rss_kib cpu_seconds" to $work/<label>.txt
   local label=$1; shift
-  /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >"$work/$label.out" 2>"$work/$label.err" || true
-  cat "$work/time.txt"
+  /usr/bin/time -f "%e %M %U %S" -o "$work/time.txt" "$@" >"$work/$label.out" 2>"$work/$label.err" || true
+  read -r sec rss user sys < "$work/time.txt"
+  echo "$sec $rss $(echo "$user + $sys" | bc)" >> "$work/$label.txt"
+  echo "  $label: ${sec}s wall, $(echo "$user + $sys" | bc)s CPU, peak $((rss / 1024)) MiB (load $(cut -d' ' -f1 /proc/loadavg))"
 }
-: > "$work/sightline.txt"; : > "$work/goaccess.txt"
+# Three tools, alternating: the default import (security detectors on), the import with
+# --no-detect (what the target counts: parse + store + rollups), and GoAccess.
+: > "$work/sightline.txt"; : > "$work/sightline-nodetect.txt"; : > "$work/goaccess.txt"
 for run in $(seq 1 "$runs"); do
+  echo "run $run"
   rm -rf "$work/data"
-  read -r s_sec s_rss < <(measure sightline "$bin" import "$work/access.log" --format combined --data-dir "$work/data")
-  read -r g_sec g_rss < <(measure goaccess goaccess "$work/access.log" --log-format='%h %^[%d:%t %^] "%r" %s %b "%R" "%u" %T' \
-      --date-format=%d/%b/%Y --time-format=%T -o "$work/report.json" --no-global-config)
-  echo "run $run: sightline ${s_sec}s $((lines / ${s_sec%.*}+0)) lines/s peak $((s_rss / 1024)) MiB | goaccess ${g_sec}s peak $((g_rss / 1024)) MiB"
-  echo "$s_sec $s_rss" >> "$work/sightline.txt"; echo "$g_sec $g_rss" >> "$work/goaccess.txt"
+  measure sightline "$bin" import "$work/access.log" --format combined --data-dir "$work/data"
+  rm -rf "$work/data"
+  measure sightline-nodetect "$bin" import "$work/access.log" --format combined --data-dir "$work/data" --no-detect
+  measure goaccess goaccess "$work/access.log" --log-format='%h %^[%d:%t %^] "%r" %s %b "%R" "%u" %T' \
+      --date-format=%d/%b/%Y --time-format=%T -o "$work/report.json" --no-global-config
 done
-s_med=$(cut -d' ' -f1 "$work/sightline.txt" | median); g_med=$(cut -d' ' -f1 "$work/goaccess.txt" | median)
-s_rss=$(cut -d' ' -f2 "$work/sightline.txt" | median); g_rss=$(cut -d' ' -f2 "$work/goaccess.txt" | median)
-echo "median sightline: ${s_med}s $(echo "$lines / $s_med" | bc) lines/s, peak RSS $(echo "$s_rss / 1024" | bc) MiB"
-echo "median goaccess:  ${g_med}s $(echo "$lines / $g_med" | bc) lines/s, peak RSS $(echo "$g_rss / 1024" | bc) MiB"
+for label in sightline sightline-nodetect goaccess; do
+  sec=$(cut -d' ' -f1 "$work/$label.txt" | median); rss=$(cut -d' ' -f2 "$work/$label.txt" | median)
+  cpu=$(cut -d' ' -f3 "$work/$label.txt" | median)
+  echo "median $label: ${sec}s wall, $(echo "$lines / $sec" | bc) lines/s, ${cpu}s CPU, peak RSS $(echo "$rss / 1024" | bc) MiB; runs: $(cut -d' ' -f1 "$work/$label.txt" | tr '\n' ' ')"
+done
 tail -1 "$work/sightline.out"
 
 # Do they agree? Totals and per-status counts from both.
