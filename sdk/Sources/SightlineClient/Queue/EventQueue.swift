@@ -3,8 +3,9 @@ import Synchronization
 /// The bounded in-memory queue between the request path and the sender.
 ///
 /// Invariants:
-/// - ``offer(_:)`` never waits: it takes a lock for an append and returns; when the queue holds
-///   `capacity` events the new one is refused (the caller counts it as dropped).
+/// - ``offer(_:)`` never waits on I/O: it takes a lock for an append and returns; when the queue
+///   holds `capacity` events the new one is refused (the caller counts it as dropped). While the
+///   sender puts back a surplus, the queue can briefly hold up to `capacity + batchSize`.
 /// - Events leave in the order they came in.
 /// - The sender is woken once when the queue reaches a batch's worth, not on every event.
 /// - A wake-up that comes while the sender is not waiting is kept (once), so none is lost; a wait
@@ -13,9 +14,8 @@ import Synchronization
 final class EventQueue: Sendable {
     private struct State {
         var events: [APIEvent] = []
-        var head = 0
         var signalled = false
-        var count: Int { events.count - head }
+        var count: Int { events.count }
         /// A wake-up nobody was waiting for yet.
         var pendingWakeUp = false
         var ticket: UInt64 = 0
@@ -48,22 +48,24 @@ final class EventQueue: Sendable {
     }
 
     /// Removes and returns up to `max` events, oldest first.
+    ///
+    /// The lock is held only to swap the storage out (and, when more than `max` were waiting, to
+    /// put the surplus back in front): copying a batch of events happens outside it, so that
+    /// request handlers calling ``offer(_:)`` never wait behind the sender.
     func take(max: Int) -> [APIEvent] {
+        var storage: [APIEvent] = []
+        storage.reserveCapacity(batchSize)
         state.withLock { s in
-            let n = min(max, s.count)
-            guard n > 0 else { return [] }
-            let batch = Array(s.events[s.head..<(s.head + n)])
-            s.head += n
-            if s.head == s.events.count {
-                s.events.removeAll(keepingCapacity: true)
-                s.head = 0
-            } else if s.head > 4096, s.head * 2 > s.events.count {
-                s.events.removeFirst(s.head)
-                s.head = 0
-            }
+            swap(&s.events, &storage)
             s.signalled = false
-            return batch
         }
+        guard storage.count > max else { return storage }
+        let surplus = Array(storage[max...])
+        storage.removeSubrange(max...)
+        state.withLock { s in
+            s.events.insert(contentsOf: surplus, at: 0)
+        }
+        return storage
     }
 
     var count: Int { state.withLock { $0.count } }
