@@ -62,7 +62,7 @@ run() {  # run <mode> <connections> <duration> [wrk options...]
 median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
-for scenario in saturation paced one-connection; do
+for scenario in ${SCENARIOS:-saturation paced one-connection}; do
     case $scenario in
         saturation) conns=32; extra=() ;;
         paced) conns=32; extra=(-s Benchmarks/pace.lua) ;;

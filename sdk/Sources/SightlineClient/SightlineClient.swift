@@ -1,5 +1,21 @@
 import Logging
 import NIOPosix
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Lowers the calling thread's scheduling priority (on Linux `setpriority(PRIO_PROCESS, 0, …)`
+/// applies to the calling thread only). Failure is harmless: the work just runs at normal priority.
+func lowerCurrentThreadPriority() {
+    #if os(Linux)
+    _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+    #endif
+}
 import ServiceLifecycle
 import Synchronization
 
@@ -33,20 +49,26 @@ public final class SightlineClient: Service, Sendable {
     let encoder: EventEncoder
     private let shutdownRequested = Atomic<Bool>(false)
     private let running = Atomic<Bool>(false)
+    /// The client's own thread for CPU work (redaction, encoding, gzip), run at a lower OS
+    /// priority (nice 10) so that when the CPU is contended the app's request threads win.
+    let cpuPool: NIOThreadPool
     /// Turns of the sender's loop, for tests that check it sleeps when idle.
     let senderIterations = Atomic<Int>(0)
 
     /// - Throws: ``SightlineClientError`` when the spool directory cannot be opened.
     public convenience init(configuration: SightlineConfiguration) throws(SightlineClientError) {
+        let cpuPool = NIOThreadPool(numberOfThreads: 1)
         let transport = HTTPTransport(
             ingestKey: configuration.ingestKey, gzip: configuration.gzip,
-            timeout: configuration.requestTimeout, connectTimeout: configuration.connectTimeout
+            timeout: configuration.requestTimeout, connectTimeout: configuration.connectTimeout,
+            cpuPool: cpuPool
         )
-        try self.init(configuration: configuration, transport: transport)
+        try self.init(configuration: configuration, transport: transport, cpuPool: cpuPool)
     }
 
-    init(configuration: SightlineConfiguration, transport: any EventTransport) throws(SightlineClientError) {
+    init(configuration: SightlineConfiguration, transport: any EventTransport, cpuPool: NIOThreadPool = NIOThreadPool(numberOfThreads: 1)) throws(SightlineClientError) {
         self.configuration = configuration
+        self.cpuPool = cpuPool
         self.transport = transport
         let queue = EventQueue(capacity: configuration.queueCapacity, batchSize: configuration.batchSize)
         self.queue = queue
@@ -78,6 +100,8 @@ public final class SightlineClient: Service, Sendable {
         guard !running.exchange(true, ordering: .relaxed) else {
             throw SightlineClientError.invalidConfiguration("SightlineClient.run() was called twice; add the client to one ServiceGroup only")
         }
+        cpuPool.start()
+        _ = try? await cpuPool.runIfActive { lowerCurrentThreadPriority() }
         let sender = Sender(client: self)
         await withGracefulShutdownHandler {
             await withTaskCancellationHandler {
@@ -89,6 +113,7 @@ public final class SightlineClient: Service, Sendable {
             self.requestShutdown()
         }
         await transport.shutdown()
+        try? await cpuPool.shutdownGracefully()
     }
 
     /// Asks the sender to flush and stop (what graceful shutdown does).
@@ -172,7 +197,7 @@ private final class Sender {
                     if shuttingDown { break }
                     continue
                 }
-                let payload = encode(batch)
+                let payload = await encode(batch)
                 if pastDeadline || (offline && clock.now < nextAttemptAt) {
                     await backlog([(payload, batch.count)])
                     continue
@@ -191,9 +216,9 @@ private final class Sender {
         let rest = client.queue.take(max: Int.max)
         if !rest.isEmpty {
             if client.spool != nil {
-                await backlog([(encode(rest), rest.count)])
+                await backlog([(await encode(rest), rest.count)])
             } else {
-                held.append((encode(rest), rest.count))
+                held.append((await encode(rest), rest.count))
             }
         }
         if !held.isEmpty {
@@ -209,11 +234,14 @@ private final class Sender {
         !held.isEmpty || !(client.spool?.isEmpty ?? true)
     }
 
-    func encode(_ batch: [APIEvent]) -> [UInt8] {
-        var payload: [UInt8] = []
-        payload.reserveCapacity(batch.count * 400)
-        for event in batch { payload.append(contentsOf: client.encoder.encode(event)) }
-        return payload
+    /// Encodes (and redacts) a batch on the client's low-priority thread; inline when that
+    /// thread is not running (before ``SightlineClient/run()`` or after it ended).
+    func encode(_ batch: [APIEvent]) async -> [UInt8] {
+        let encoder = client.encoder
+        if let payload = try? await client.cpuPool.runIfActive({ EventEncoder.encodeBatch(batch, with: encoder) }) {
+            return payload
+        }
+        return EventEncoder.encodeBatch(batch, with: encoder)
     }
 
     func markOnline() {
@@ -268,7 +296,7 @@ private final class Sender {
         while all ? client.queue.count > 0 : client.queue.count >= config.batchSize {
             let batch = client.queue.take(max: config.batchSize)
             if batch.isEmpty { break }
-            await backlog([(encode(batch), batch.count)])
+            await backlog([(await encode(batch), batch.count)])
             lastFlush = clock.now
         }
     }
@@ -433,8 +461,6 @@ extension SightlineClient {
     /// The sender's encoding step (redaction included) for a batch, exposed to the overhead
     /// benchmark's diagnostics only.
     @_spi(Benchmarks) public func encodeBatchForBenchmark(_ events: [APIEvent]) -> [UInt8] {
-        var payload: [UInt8] = []
-        for event in events { payload.append(contentsOf: encoder.encode(event)) }
-        return payload
+        EventEncoder.encodeBatch(events, with: encoder)
     }
 }

@@ -21,7 +21,11 @@ final class HTTPTransport: EventTransport {
     /// owns no connection pool (AsyncHTTPClient traps when one is deinitialised while running).
     private let httpClient = Mutex<HTTPClient?>(nil)
 
-    init(ingestKey: String, gzip: Bool, timeout: Duration, connectTimeout: Duration) {
+    /// Where compression runs (the client's low-priority thread).
+    let cpuPool: NIOThreadPool?
+
+    init(ingestKey: String, gzip: Bool, timeout: Duration, connectTimeout: Duration, cpuPool: NIOThreadPool? = nil) {
+        self.cpuPool = cpuPool
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .init(connectTimeout), read: .init(timeout))
         configuration.connectionPool = .init(idleTimeout: .seconds(30))
@@ -47,9 +51,21 @@ final class HTTPTransport: EventTransport {
         request.headers.add(name: "Authorization", value: "Bearer \(ingestKey)")
         request.headers.add(name: "Content-Type", value: "application/x-ndjson")
         var body = ByteBuffer(bytes: ndjson)
-        if gzip, let compressed = try? body.compress(with: .gzip(configuration: .init(compressionLevel: 1))) {
-            request.headers.add(name: "Content-Encoding", value: "gzip")
-            body = compressed
+        if gzip {
+            let compress: @Sendable () -> ByteBuffer? = {
+                var raw = ByteBuffer(bytes: ndjson)
+                return try? raw.compress(with: .gzip(configuration: .init(compressionLevel: 1)))
+            }
+            let compressed: ByteBuffer?
+            if let cpuPool, let done = try? await cpuPool.runIfActive(compress) {
+                compressed = done
+            } else {
+                compressed = compress()
+            }
+            if let compressed {
+                request.headers.add(name: "Content-Encoding", value: "gzip")
+                body = compressed
+            }
         }
         request.body = .bytes(body)
         do {

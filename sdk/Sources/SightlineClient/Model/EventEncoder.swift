@@ -8,6 +8,14 @@ struct EventEncoder: Sendable {
     let environment: String?
     let policy: RedactionPolicy
 
+    /// NDJSON lines of `events`, one after the other.
+    static func encodeBatch(_ events: [APIEvent], with encoder: EventEncoder) -> [UInt8] {
+        var payload: [UInt8] = []
+        payload.reserveCapacity(events.count * 400)
+        for event in events { payload.append(contentsOf: encoder.encode(event)) }
+        return payload
+    }
+
     func encode(_ event: APIEvent) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(512)
