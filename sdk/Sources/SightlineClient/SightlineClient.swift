@@ -9,6 +9,13 @@ import Musl
 import Darwin
 #endif
 
+/// An atomic integer that closures can share.
+final class AtomicCount: Sendable {
+    private let storage = Atomic<Int>(0)
+    var value: Int { storage.load(ordering: .relaxed) }
+    func set(_ v: Int) { storage.store(v, ordering: .relaxed) }
+}
+
 /// Lowers the calling thread's scheduling priority (on Linux `setpriority(PRIO_PROCESS, 0, …)`
 /// applies to the calling thread only). Failure is harmless: the work just runs at normal priority.
 func lowerCurrentThreadPriority() {
@@ -25,7 +32,8 @@ import Synchronization
 /// - ``enqueue(_:)`` never waits and never does I/O: it appends to a bounded memory queue, or,
 ///   when that is full, counts the event as dropped.
 /// - Events leave the process only through the sender task started by ``run()``, redacted by the
-///   configured ``RedactionPolicy``, in NDJSON batches (gzip) to `POST /v1/events`.
+///   configured ``RedactionPolicy``, in NDJSON batches (gzip) to `POST /v1/events`. Redaction,
+///   encoding and compression run on the client's own thread at nice 10.
 /// - Each event has a client-set id, so retries, fail-overs and spool replays never store it twice.
 /// - An event is forgotten only when a server acknowledged or rejected it, or it was dropped
 ///   (counted): never silently.
@@ -52,6 +60,8 @@ public final class SightlineClient: Service, Sendable {
     /// The client's own thread for CPU work (redaction, encoding, gzip), run at a lower OS
     /// priority (nice 10) so that when the CPU is contended the app's request threads win.
     let cpuPool: NIOThreadPool
+    /// Events the sender took from the queue and has not yet sent or spooled.
+    let localPending: AtomicCount
     /// Turns of the sender's loop, for tests that check it sleeps when idle.
     let senderIterations = Atomic<Int>(0)
 
@@ -80,8 +90,10 @@ public final class SightlineClient: Service, Sendable {
         }
         self.spool = spool
         self.encoder = EventEncoder(service: configuration.service, environment: configuration.environment, policy: configuration.redaction)
+        let localPending = AtomicCount()
+        self.localPending = localPending
         self.counters = SightlineCounters(exportMetrics: configuration.exportMetrics) {
-            (queue.count, spool?.pendingEvents ?? 0)
+            (queue.count + localPending.value, spool?.pendingEvents ?? 0)
         }
     }
 
@@ -149,6 +161,29 @@ private final class Sender {
     var spoolErrorLogged = false
     var lastDropped = 0
     var shutdownDeadline: ContinuousClock.Instant?
+    /// Events taken from the queue in one swap, cut into batches from `localIndex` on.
+    var local: [APIEvent] = []
+    var localIndex = 0
+
+    /// Events waiting in memory: the queue's and the sender's own copy.
+    var pendingCount: Int { client.queue.count + (local.count - localIndex) }
+
+    /// The next batch of at most `max` events, oldest first.
+    func nextBatch(max: Int) -> [APIEvent] {
+        if localIndex >= local.count {
+            local = client.queue.takeAll()
+            localIndex = 0
+        }
+        let n = min(max, local.count - localIndex)
+        let batch = Array(local[localIndex..<(localIndex + n)])
+        localIndex += n
+        if localIndex >= local.count {
+            local = []
+            localIndex = 0
+        }
+        client.localPending.set(local.count - localIndex)
+        return batch
+    }
 
     init(client: SightlineClient) {
         self.client = client
@@ -190,8 +225,8 @@ private final class Sender {
 
             // 2. The memory queue.
             let due = clock.now >= lastFlush.advanced(by: config.flushInterval)
-            if client.queue.count >= config.batchSize || due || shuttingDown {
-                let batch = client.queue.take(max: config.batchSize)
+            if pendingCount >= config.batchSize || due || shuttingDown {
+                let batch = nextBatch(max: config.batchSize)
                 lastFlush = clock.now
                 if batch.isEmpty {
                     if shuttingDown { break }
@@ -213,7 +248,7 @@ private final class Sender {
             }
             await waitForWork(until: lastFlush.advanced(by: config.flushInterval))
         }
-        let rest = client.queue.take(max: Int.max)
+        let rest = nextBatch(max: Int.max) + nextBatch(max: Int.max)
         if !rest.isEmpty {
             if client.spool != nil {
                 await backlog([(await encode(rest), rest.count)])
@@ -293,8 +328,8 @@ private final class Sender {
     /// memory queue does not fill while endpoints are down.
     func spoolQueued(all: Bool) async {
         guard client.spool != nil else { return }
-        while all ? client.queue.count > 0 : client.queue.count >= config.batchSize {
-            let batch = client.queue.take(max: config.batchSize)
+        while all ? pendingCount > 0 : pendingCount >= config.batchSize {
+            let batch = nextBatch(max: config.batchSize)
             if batch.isEmpty { break }
             await backlog([(await encode(batch), batch.count)])
             lastFlush = clock.now

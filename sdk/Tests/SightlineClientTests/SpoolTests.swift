@@ -123,15 +123,15 @@ struct MechanicsTests {
         }
     }
 
-    @Test("the queue keeps order, refuses beyond capacity, and hands out at most max per take")
+    @Test("the queue keeps order, refuses beyond capacity, and hands everything over at once")
     func queue() {
         let q = EventQueue(capacity: 3, batchSize: 2)
         let events = makeEvents(4)
         #expect(events.prefix(3).allSatisfy { q.offer($0) })
         #expect(!q.offer(events[3]))
-        #expect(q.take(max: 2).map(\.id) == events.prefix(2).map(\.id))
+        #expect(q.takeAll().map(\.id) == events.prefix(3).map(\.id))
         #expect(q.offer(events[3]))
-        #expect(q.take(max: 10).map(\.id) == [events[2].id, events[3].id])
+        #expect(q.takeAll().map(\.id) == [events[3].id])
         #expect(q.count == 0)
     }
 

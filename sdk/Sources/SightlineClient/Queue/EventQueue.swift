@@ -4,8 +4,9 @@ import Synchronization
 ///
 /// Invariants:
 /// - ``offer(_:)`` never waits on I/O: it takes a lock for an append and returns; when the queue
-///   holds `capacity` events the new one is refused (the caller counts it as dropped). While the
-///   sender puts back a surplus, the queue can briefly hold up to `capacity + batchSize`.
+///   holds `capacity` events the new one is refused (the caller counts it as dropped). The sender
+///   takes everything at once (``takeAll()``) and cuts batches from its own copy, taking again
+///   only when that is used up: at most `2 × capacity` events are in memory.
 /// - Events leave in the order they came in.
 /// - The sender is woken once when the queue reaches a batch's worth, not on every event.
 /// - A wake-up that comes while the sender is not waiting is kept (once), so none is lost; a wait
@@ -47,23 +48,16 @@ final class EventQueue: Sendable {
         return accepted
     }
 
-    /// Removes and returns up to `max` events, oldest first.
+    /// Removes and returns every waiting event, oldest first.
     ///
-    /// The lock is held only to swap the storage out (and, when more than `max` were waiting, to
-    /// put the surplus back in front): copying a batch of events happens outside it, so that
-    /// request handlers calling ``offer(_:)`` never wait behind the sender.
-    func take(max: Int) -> [APIEvent] {
+    /// The lock is held only to swap the storage out, never to copy events, so that request
+    /// handlers calling ``offer(_:)`` do not wait behind the sender however long the backlog.
+    func takeAll() -> [APIEvent] {
         var storage: [APIEvent] = []
         storage.reserveCapacity(batchSize)
         state.withLock { s in
             swap(&s.events, &storage)
             s.signalled = false
-        }
-        guard storage.count > max else { return storage }
-        let surplus = Array(storage[max...])
-        storage.removeSubrange(max...)
-        state.withLock { s in
-            s.events.insert(contentsOf: surplus, at: 0)
         }
         return storage
     }
