@@ -54,6 +54,7 @@ struct BoomError: Error, CustomStringConvertible {
 /// secondary back (drain), the primary back. At the end every request is in the union of both
 /// servers' events exactly once, with the right fields and redactions.
 func runFailoverScenario(framework: String, makeApp: @Sendable (SightlineClient) async throws -> any AppUnderTest) async throws {
+    _ = try SightlineBinary.require()  // fails with how to build it, before anything is started
     let http = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
     let primary = try SightlineServerProcess(name: "\(framework)-primary", http: http)
     let secondary = try SightlineServerProcess(name: "\(framework)-secondary", http: http)
