@@ -36,7 +36,6 @@ public final class StoreApplier: Service, Sendable {
     struct State {
         var applied: UInt64 = 0
         var appliedEvents = 0
-        var appliedTelemetry = 0
         var undecodable = 0
         var shuttingDown = false
         var paused = false
@@ -207,7 +206,6 @@ public final class StoreApplier: Service, Sendable {
         state.withLock {
             $0.applied = last
             $0.appliedEvents += events.count
-            $0.appliedTelemetry += telemetry.spans.count + telemetry.logs.count
             $0.undecodable += skipped
         }
         do {

@@ -2,7 +2,8 @@ import GRDB
 import GRDBSQLite
 import SightlineStorage
 
-/// Steps a cached read statement through the SQLite C API.
+/// Steps a cached statement through the SQLite C API: reads, and single-row writes whose
+/// `row` callback is never called.
 ///
 /// Invariants: the statement is reset and its bindings cleared when `run` returns or throws, so
 /// a cached statement never holds a read open nor keeps old values.

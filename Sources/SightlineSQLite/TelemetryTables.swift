@@ -60,43 +60,30 @@ enum TelemetryTables {
     /// Inserts the batch inside the caller's transaction; returns the rows inserted.
     static func insert(_ batch: TelemetryBatch, in db: Database) throws -> Int {
         var inserted = 0
-        if !batch.spans.isEmpty {
-            let statement = try db.cachedStatement(sql: insertSpanSQL).sqliteStatement
-            for stored in batch.spans {
-                let span = stored.span
-                let values: [BoundValue] = [
-                    .text(span.traceID), .text(span.spanID), .integer(Int64(stored.seq)), span.parentSpanID.map(BoundValue.text) ?? .null,
-                    .text(span.name), .integer(Int64(span.kind.rawValue)), .integer(span.startMicros), span.endMicros.map(BoundValue.integer) ?? .null,
-                    .text(span.service), .integer(Int64(span.status.rawValue)), .text(String(decoding: stored.document, as: UTF8.self)),
-                ]
-                inserted += try step(statement, values, db)
-            }
+        for stored in batch.spans {
+            let span = stored.span
+            let values: [BoundValue] = [
+                .text(span.traceID), .text(span.spanID), .integer(Int64(stored.seq)), span.parentSpanID.map(BoundValue.text) ?? .null,
+                .text(span.name), .integer(Int64(span.kind.rawValue)), .integer(span.startMicros), span.endMicros.map(BoundValue.integer) ?? .null,
+                .text(span.service), .integer(Int64(span.status.rawValue)), .text(String(decoding: stored.document, as: UTF8.self)),
+            ]
+            inserted += try insert(insertSpanSQL, values, db)
         }
-        if !batch.logs.isEmpty {
-            let statement = try db.cachedStatement(sql: insertLogSQL).sqliteStatement
-            for stored in batch.logs {
-                let log = stored.log
-                let values: [BoundValue] = [
-                    .integer(Int64(stored.seq)), .text(log.id ?? ""), .integer(log.timestampMicros), log.traceID.map(BoundValue.text) ?? .null,
-                    log.spanID.map(BoundValue.text) ?? .null, .text(log.service), .integer(Int64(log.severityNumber)),
-                    log.body.map(BoundValue.text) ?? .null, .text(String(decoding: stored.document, as: UTF8.self)),
-                ]
-                inserted += try step(statement, values, db)
-            }
+        for stored in batch.logs {
+            let log = stored.log
+            let values: [BoundValue] = [
+                .integer(Int64(stored.seq)), .text(log.id ?? ""), .integer(log.timestampMicros), log.traceID.map(BoundValue.text) ?? .null,
+                log.spanID.map(BoundValue.text) ?? .null, .text(log.service), .integer(Int64(log.severityNumber)),
+                log.body.map(BoundValue.text) ?? .null, .text(String(decoding: stored.document, as: UTF8.self)),
+            ]
+            inserted += try insert(insertLogSQL, values, db)
         }
         return inserted
     }
 
-    private static func step(_ statement: SQLiteStatement, _ values: [BoundValue], _ db: Database) throws -> Int {
-        sqlite3_reset(statement)
-        defer {
-            sqlite3_reset(statement)
-            sqlite3_clear_bindings(statement)
-        }
-        let bound = BoundValue.bind(values, to: statement)
-        guard bound == SQLITE_OK else { throw db.error(bound) }
-        let code = sqlite3_step(statement)
-        guard code == SQLITE_DONE else { throw db.error(code) }
+    /// Runs one `INSERT OR IGNORE` (cached statement, bound values); 1 when a row was inserted.
+    private static func insert(_ sql: String, _ values: [BoundValue], _ db: Database) throws -> Int {
+        try RawRead.run(db, sql: sql, arguments: values) { _ in false }
         return Int(sqlite3_changes(db.sqliteConnection))
     }
 }
