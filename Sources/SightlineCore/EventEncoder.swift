@@ -1,9 +1,17 @@
 /// Writes events in the canonical compact JSON form: the wire format's short names in a fixed
 /// order, no insignificant whitespace, timestamps in UTC.
 ///
-/// Invariant: `EventDecoder.decodeEvent(EventEncoder.encode(e))` gives back `e` (with `level` set to
-/// its effective value), so the canonical form is what the write-ahead log and the store keep.
+/// Invariant: `EventDecoder.decodeEvent(EventEncoder.encode(e))` gives back `EventEncoder.canonical(e)`
+/// (`e` with `level` set to its effective value), so the canonical form is what the write-ahead
+/// log and the store keep.
 public enum EventEncoder {
+    /// The event as reading its canonical JSON back gives it.
+    public static func canonical(_ event: Event) -> Event {
+        var canonical = event
+        canonical.level = event.effectiveLevel
+        return canonical
+    }
+
     /// The canonical JSON of one event.
     public static func encode(_ event: Event) -> [UInt8] {
         var bytes: [UInt8] = []

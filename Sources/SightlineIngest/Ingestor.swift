@@ -131,11 +131,7 @@ public final class Ingestor: Sendable {
             payload.removeAll(keepingCapacity: true)
             EventEncoder.append(event, to: &payload)
             batch.append(payload)
-            if handoff.capacity > 0 {
-                // As the applier would decode it: the canonical form always carries a level.
-                event.level = event.effectiveLevel
-                prepared.append(event)
-            }
+            if handoff.capacity > 0 { prepared.append(EventEncoder.canonical(event)) }
         }
         for record in extra { batch.append(record) }
         if batch.count > 0 {
