@@ -116,7 +116,10 @@ let package = Package(
         .testTarget(name: "SightlineWALTests", dependencies: ["SightlineWAL"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SightlineSQLiteTests",
-            dependencies: ["SightlineCore", "SightlineStorage", "SightlineSQLite", "SightlineQuery", "SightlineInsights"],
+            dependencies: [
+                "SightlineCore", "SightlineStorage", "SightlineSQLite", "SightlineQuery", "SightlineInsights",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

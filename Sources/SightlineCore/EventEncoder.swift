@@ -22,14 +22,19 @@ public enum EventEncoder {
 
     /// Appends the canonical JSON of one event to `bytes`.
     public static func append(_ event: Event, to bytes: inout [UInt8]) {
-        var writer = ObjectWriter(bytes: bytes)
-        bytes = []
-        if let id = event.id { writer.string("id", id) }
+        append(event, id: event.id, receivedAtMicros: event.receivedAtMicros, to: &bytes)
+    }
+
+    /// Appends the canonical JSON of `event` as if its `id` and `receivedAtMicros` were the
+    /// values given: the ingestor stamps events this way without copying them.
+    public static func append(_ event: Event, id: String?, receivedAtMicros: Int64?, to bytes: inout [UInt8]) {
+        var writer = ObjectWriter(taking: &bytes)
+        if let id { writer.string("id", id) }
         writer.key("timestamp")
         writer.bytes.append(0x22)
         Timestamp.append(event.timestampMicros, to: &writer.bytes)
         writer.bytes.append(0x22)
-        if let received = event.receivedAtMicros {
+        if let received = receivedAtMicros {
             writer.key("received_at")
             writer.bytes.append(0x22)
             Timestamp.append(received, to: &writer.bytes)
@@ -54,7 +59,7 @@ public enum EventEncoder {
         if let value = event.userAgent { writer.string("user_agent", value) }
         if let consumer = event.consumer {
             writer.key("consumer")
-            var inner = ObjectWriter(bytes: writer.bytes)
+            var inner = ObjectWriter(taking: &writer.bytes)
             inner.string("id", consumer.id)
             if let name = consumer.name { inner.string("name", name) }
             if let plan = consumer.plan { inner.string("plan", plan) }
@@ -67,7 +72,7 @@ public enum EventEncoder {
         writer.string("level", event.effectiveLevel.rawValue)
         if let error = event.error {
             writer.key("error")
-            var inner = ObjectWriter(bytes: writer.bytes)
+            var inner = ObjectWriter(taking: &writer.bytes)
             if let type = error.type { inner.string("type", type) }
             if let message = error.message { inner.string("message", message) }
             if let stack = error.stack { inner.string("stack", stack) }
@@ -77,21 +82,24 @@ public enum EventEncoder {
             writer.key("attributes")
             writer.bytes.append(contentsOf: attributes.bytes)
         }
-        for (isRequest, exchange) in [(true, event.request), (false, event.response)] {
-            guard let exchange else { continue }
-            writer.key(isRequest ? "request" : "response")
-            var inner = ObjectWriter(bytes: writer.bytes)
-            if !exchange.headers.isEmpty {
-                inner.key("headers")
-                inner.multiMap(exchange.headers.map { ($0.name, $0.values) }, merge: false)
-            }
-            if let body = exchange.body {
-                inner.key("body")
-                inner.bytes.append(contentsOf: body.bytes)
-            }
-            writer.bytes = inner.finish()
-        }
+        // Not a loop over an array literal: that allocated once per event.
+        if let request = event.request { appendExchange("request", request, to: &writer) }
+        if let response = event.response { appendExchange("response", response, to: &writer) }
         bytes = writer.finish()
+    }
+
+    private static func appendExchange(_ name: StaticString, _ exchange: Exchange, to writer: inout ObjectWriter) {
+        writer.key(name)
+        var inner = ObjectWriter(taking: &writer.bytes)
+        if !exchange.headers.isEmpty {
+            inner.key("headers")
+            inner.multiMap(exchange.headers.map { ($0.name, $0.values) }, merge: false)
+        }
+        if let body = exchange.body {
+            inner.key("body")
+            inner.bytes.append(contentsOf: body.bytes)
+        }
+        writer.bytes = inner.finish()
     }
 
     /// Appends `value` as a JSON string (quoted, escaped).
@@ -129,6 +137,14 @@ struct ObjectWriter {
 
     init(bytes: [UInt8]) {
         self.bytes = bytes
+        self.bytes.append(UInt8(ascii: "{"))
+    }
+
+    /// Continues `bytes` (left empty until ``finish()`` hands them back) without copying them:
+    /// the buffer has one owner while it is written.
+    init(taking bytes: inout [UInt8]) {
+        self.bytes = bytes
+        bytes = []
         self.bytes.append(UInt8(ascii: "{"))
     }
 
@@ -170,7 +186,7 @@ struct ObjectWriter {
     /// An object of names to a string, or to an array when a name has several values. With
     /// `merge`, repeated names are gathered into one array (query parameters).
     mutating func multiMap(_ entries: [(String, [String])], merge: Bool) {
-        var inner = ObjectWriter(bytes: bytes)
+        var inner = ObjectWriter(taking: &bytes)
         var grouped: [(String, [String])] = []
         if merge {
             var position: [String: Int] = [:]

@@ -15,10 +15,23 @@ import Synchronization
 ///   as before, so the handoff changes speed, never what is stored.
 /// - Entries at or below the seq the applier has asked for are dropped when it asks.
 public final class DecodedHandoff: Sendable {
-    private struct Entry {
+    /// The events of one append, as the caller gave them, with what the ingestor stamped on them.
+    struct Entry: Sendable {
+        /// Seq of the first event's record.
         let first: UInt64
+        /// The events, sharing the caller's storage (not copied).
         let events: [Event]
+        /// The receive time written into every event's record.
+        let receivedAtMicros: Int64
         var last: UInt64 { first + UInt64(events.count) - 1 }
+
+        /// The event of record `seq` (which this entry must cover) as reading its record back
+        /// gives it: receive time set, canonical form.
+        func event(seq: UInt64) -> Event {
+            var event = EventEncoder.canonical(events[Int(seq - first)])
+            event.receivedAtMicros = receivedAtMicros
+            return event
+        }
     }
 
     private struct State {
@@ -34,29 +47,26 @@ public final class DecodedHandoff: Sendable {
         self.capacity = capacity
     }
 
-    /// Keeps the events of an append whose first record got seq `first`.
-    func put(first: UInt64, events: [Event]) {
+    /// Keeps the events of an append whose first record got seq `first`; every event has its
+    /// id, and `receivedAtMicros` is the receive time written into their records.
+    func put(first: UInt64, events: [Event], receivedAtMicros: Int64) {
         guard !events.isEmpty, events.count <= capacity else { return }
         state.withLock { state in
             guard state.count + events.count <= capacity else { return }
-            state.entries.append(Entry(first: first, events: events))
+            state.entries.append(Entry(first: first, events: events, receivedAtMicros: receivedAtMicros))
             state.count += events.count
         }
     }
 
-    /// The kept events for the seqs `range`, by offset in the range (`nil` where none is kept);
-    /// drops every entry that ends within or before the range.
-    func take(_ range: ClosedRange<UInt64>) -> [Event?] {
-        var result = [Event?](repeating: nil, count: Int(range.upperBound - range.lowerBound + 1))
+    /// The kept entries that overlap the seqs `range`, in seq order; drops every entry that ends
+    /// within or before the range. Events are not copied out: look them up with ``Lookup``.
+    func take(_ range: ClosedRange<UInt64>) -> Lookup {
+        var found: [Entry] = []
         state.withLock { state in
             var keep: [Entry] = []
             for entry in state.entries {
                 if entry.last >= range.lowerBound && entry.first <= range.upperBound {
-                    let from = max(entry.first, range.lowerBound)
-                    let to = min(entry.last, range.upperBound)
-                    for seq in from...to {
-                        result[Int(seq - range.lowerBound)] = entry.events[Int(seq - entry.first)]
-                    }
+                    found.append(entry)
                 }
                 if entry.last > range.upperBound {
                     keep.append(entry)
@@ -66,7 +76,30 @@ public final class DecodedHandoff: Sendable {
             }
             state.entries = keep
         }
-        return result
+        found.sort { $0.first < $1.first }
+        return Lookup(entries: found)
+    }
+
+    /// Finds the entry holding a seq, for seqs asked in increasing order.
+    struct Lookup {
+        let entries: [Entry]
+        private var index = 0
+
+        init(entries: [Entry]) {
+            self.entries = entries
+        }
+
+        /// The entry holding `seq`, or nil; seqs must not decrease between calls.
+        mutating func entry(for seq: UInt64) -> Entry? {
+            while index < entries.count, entries[index].last < seq { index += 1 }
+            guard index < entries.count, entries[index].first <= seq else { return nil }
+            return entries[index]
+        }
+
+        /// The event of record `seq` as its record reads back, or nil when none is kept.
+        mutating func event(seq: UInt64) -> Event? {
+            entry(for: seq)?.event(seq: seq)
+        }
     }
 
     /// Events kept now (for tests and metrics).

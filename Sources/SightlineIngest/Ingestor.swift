@@ -119,25 +119,34 @@ public final class Ingestor: Sendable {
 
     /// Assigns missing ids and the receive time, encodes the canonical JSON and appends it (then
     /// the `extra` records) to the log; counts the events accepted when the append is durable.
+    /// Events are stamped as they are encoded, not copied: only events that arrive without an id
+    /// are copied (for the handoff, which must see the id their record has).
     private func append(_ events: [Event], receivedAtMicros received: Int64, sizeHint: Int, extra: [[UInt8]] = []) async throws(IngestError) {
         var batch = WALBatch(reservingCapacity: sizeHint + events.count * 64)
         var payload: [UInt8] = []
         payload.reserveCapacity(1024)
-        var prepared: [Event] = []
-        if handoff.capacity > 0 { prepared.reserveCapacity(events.count) }
-        for var event in events {
-            if event.id == nil { event.id = ids.next(nowMicros: received) }
-            event.receivedAtMicros = received
+        var assigned: [(index: Int, id: String)] = []
+        for index in events.indices {
+            let id: String
+            if let given = events[index].id {
+                id = given
+            } else {
+                id = ids.next(nowMicros: received)
+                assigned.append((index, id))
+            }
             payload.removeAll(keepingCapacity: true)
-            EventEncoder.append(event, to: &payload)
+            EventEncoder.append(events[index], id: id, receivedAtMicros: received, to: &payload)
             batch.append(payload)
-            if handoff.capacity > 0 { prepared.append(EventEncoder.canonical(event)) }
+        }
+        var handed = events
+        if handoff.capacity > 0 {
+            for (index, id) in assigned { handed[index].id = id }
         }
         for record in extra { batch.append(record) }
         if batch.count > 0 {
             do {
                 let seqs = try await wal.append(batch)
-                handoff.put(first: seqs.lowerBound, events: prepared)
+                if handoff.capacity > 0 { handoff.put(first: seqs.lowerBound, events: handed, receivedAtMicros: received) }
             } catch {
                 counters.withLock { $0.batchesRefused += 1 }
                 switch error.code {

@@ -140,8 +140,8 @@ public final class StoreApplier: Service, Sendable {
             if onStored != nil { decodedEvents.reserveCapacity(records.count) }
             var skipped = 0
             var telemetry = TelemetryBatch()
-            let kept = handoff?.take(records[0].seq...records[records.count - 1].seq)
-            for (position, record) in records.enumerated() {
+            var kept = handoff?.take(records[0].seq...records[records.count - 1].seq)
+            for record in records {
                 let kind = record.payload.withUnsafeBytes { LogPayload.kind(of: $0) }
                 switch kind {
                 case .span, .log:
@@ -163,7 +163,7 @@ public final class StoreApplier: Service, Sendable {
                     break
                 }
                 let decoded: Result<Event, EventFieldError>
-                if let event = kept?[position] {
+                if let event = kept?.event(seq: record.seq) {
                     decoded = .success(event)
                     assert(decoded == record.payload.withUnsafeBytes { EventDecoder.decodeEvent($0) }, "a handed-off event differs from its log record")
                 } else {

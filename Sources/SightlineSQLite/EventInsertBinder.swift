@@ -33,9 +33,11 @@ struct EventInsertBinder: ~Copyable {
 
     /// Binds `event` to `statement` and steps it; returns the SQLite result code: `SQLITE_DONE`
     /// on success (also when the row was ignored as a duplicate), else the failed bind or step.
-    mutating func insert(_ event: StoredEvent, with statement: SQLiteStatement) -> CInt {
+    /// - Parameter route: the value of the `route` column (the event's own, or one the caller
+    ///   inferred; passed apart so the event need not be copied to set it).
+    mutating func insert(_ event: StoredEvent, route: String?, with statement: SQLiteStatement) -> CInt {
         sqlite3_reset(statement)
-        ensureCapacity(Self.variableByteCount(event))
+        ensureCapacity(Self.variableByteCount(event) + (route?.utf8.count ?? 0))
         var offset = 0
         var code = SQLITE_OK
         func check(_ result: CInt) {
@@ -45,7 +47,7 @@ struct EventInsertBinder: ~Copyable {
         check(bindText(event.service, 4, statement, &offset))
         check(bindText(event.environment, 5, statement, &offset))
         check(bindText(event.method, 6, statement, &offset))
-        check(bindText(event.route, 7, statement, &offset))
+        check(bindText(route, 7, statement, &offset))
         check(bindText(event.path, 8, statement, &offset))
         check(bindText(event.clientIP, 13, statement, &offset))
         check(bindText(event.consumerID, 14, statement, &offset))
@@ -79,7 +81,7 @@ struct EventInsertBinder: ~Copyable {
         func length(_ value: String?) -> Int { value?.utf8.count ?? 0 }
         return event.document.count
             + event.id.utf8.count + event.service.utf8.count + event.method.utf8.count + event.path.utf8.count
-            + length(event.environment) + length(event.route) + length(event.clientIP)
+            + length(event.environment) + length(event.clientIP)
             + length(event.consumerID) + length(event.userID) + length(event.sessionID)
             + length(event.traceID) + length(event.errorType) + length(event.level)
     }

@@ -79,7 +79,7 @@ enum RollupTables {
 
     /// Collects the rollup deltas and endpoint sightings of inserted events, then merges them
     /// into the tables.
-    struct Accumulator {
+    struct Accumulator: Sendable {
         private var rollups = RollupAccumulator()
         private var endpoints: [EndpointID: (first: Int64, last: Int64, count: Int64)] = [:]
         private(set) var pending = 0

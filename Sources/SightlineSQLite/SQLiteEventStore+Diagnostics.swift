@@ -11,6 +11,9 @@ extension SQLiteEventStore {
         var synchronous: Int
         var foreignKeys: Bool
         var busyTimeoutMilliseconds: Int
+        var pageSize: Int
+        /// `PRAGMA wal_autocheckpoint`, in pages.
+        var walAutocheckpointPages: Int
     }
 
     func writerSettings() async throws -> WriterSettings {
@@ -19,7 +22,9 @@ extension SQLiteEventStore {
                 journalMode: try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "",
                 synchronous: try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1,
                 foreignKeys: try Bool.fetchOne(db, sql: "PRAGMA foreign_keys") ?? false,
-                busyTimeoutMilliseconds: try Int.fetchOne(db, sql: "PRAGMA busy_timeout") ?? -1)
+                busyTimeoutMilliseconds: try Int.fetchOne(db, sql: "PRAGMA busy_timeout") ?? -1,
+                pageSize: try Int.fetchOne(db, sql: "PRAGMA page_size") ?? -1,
+                walAutocheckpointPages: try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? -1)
         }
     }
 

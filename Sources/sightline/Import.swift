@@ -90,10 +90,18 @@ struct Import: AsyncParsableCommand {
             guard let parser else { break }
             var rejections: [AccessLogRejection] = []
             var skipped = 0
+            var ready: [[Event]] = []
             let consumed = pending.withUnsafeBytes { buffer in
                 parser.parseLines(in: buffer, firstLineNumber: lineNumber, byteOffset: offset, isFinal: isFinal) { result in
                     switch result {
-                    case .event(let event): batch.append(event)
+                    case .event(let event):
+                        batch.append(event)
+                        if batch.count == batchSize {
+                            // Full batches are set aside whole: slicing one would copy every event.
+                            ready.append(batch)
+                            batch = []
+                            batch.reserveCapacity(batchSize)
+                        }
                     case .skipped: skipped += 1
                     case .rejected(let rejection): rejections.append(rejection)
                     }
@@ -106,9 +114,7 @@ struct Import: AsyncParsableCommand {
             totals.lines += lines
             totals.skipped += skipped
             for rejection in rejections { totals.reject(rejection, file: path) }
-            while batch.count >= batchSize {
-                let send = Array(batch.prefix(batchSize))
-                batch.removeFirst(send.count)
+            for send in ready {
                 try await sink.deliver(send)
                 totals.events += send.count
             }

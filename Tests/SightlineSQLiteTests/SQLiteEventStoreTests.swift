@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 @testable import SightlineSQLite
 import SightlineStorage
 import Testing
@@ -15,6 +16,25 @@ struct SQLiteEventStoreTests {
             #expect(settings.synchronous == 2)
             #expect(settings.foreignKeys)
             #expect(settings.busyTimeoutMilliseconds == 5_000)
+            #expect(settings.pageSize == SQLiteEventStore.pageSize)
+            #expect(settings.walAutocheckpointPages * settings.pageSize == SQLiteEventStore.walAutocheckpointBytes)
+        }
+    }
+
+    @Test("a file created with another page size keeps it, and checkpoints at the same WAL size in bytes")
+    func existingPageSizeIsKept() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("events.sqlite").path
+            var configuration = Configuration()
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA page_size = 4096") }
+            let old = try DatabaseQueue(path: path, configuration: configuration)
+            try await old.write { db in try db.execute(sql: "CREATE TABLE before_sightline (x INTEGER)") }
+            try old.close()
+            let store = try SQLiteEventStore(path: path)
+            let settings = try await store.writerSettings()
+            #expect(settings.pageSize == 4096)
+            #expect(settings.walAutocheckpointPages == SQLiteEventStore.walAutocheckpointBytes / 4096)
+            try store.close()
         }
     }
 
