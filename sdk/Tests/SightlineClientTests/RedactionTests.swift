@@ -103,6 +103,32 @@ struct RedactionTests {
         #expect(policy.redactText("x4111111111111111") == "x4111111111111111")
     }
 
+    @Test("the card pre-check never hides a card number, and skips scattered digits such as a user agent's")
+    func cardPrecheck() {
+        // A browser user agent has 20+ digits, none in a card-shaped run: not even scanned.
+        let agent = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+        #expect(!ValueDetector.Hints(Array(agent.utf8)).allows(.cardNumber))
+        #expect(policy.redactText(agent) == agent)
+        // Random texts over digits, separators and letters: whenever the scanner finds a card
+        // number, the pre-check let it through (seeded, so a failure repeats).
+        var state: UInt64 = 0x5EED_CA4D
+        let alphabet = Array("0123456789 -- 4111 1111 1111 1111ax".utf8)
+        var found = 0
+        for _ in 0..<20_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int(state % 40) {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                bytes.append(alphabet[Int((state >> 33) % UInt64(alphabet.count))])
+            }
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            if !ValueDetector.cardNumberRanges(bytes).isEmpty {
+                found += 1
+                #expect(ValueDetector.Hints(bytes).allows(.cardNumber), "hidden: \(String(decoding: bytes, as: UTF8.self))")
+            }
+        }
+        #expect(found > 0)
+    }
+
     @Test("emails, JWTs and bearer tokens inside free text")
     func detectors() {
         #expect(policy.redactText("mail ann.lee+x@example.co.uk now") == "mail [REDACTED] now")

@@ -12,13 +12,19 @@ struct EventEncoder: Sendable {
     static func encodeBatch(_ events: [APIEvent], with encoder: EventEncoder) -> [UInt8] {
         var payload: [UInt8] = []
         payload.reserveCapacity(events.count * 400)
-        for event in events { payload.append(contentsOf: encoder.encode(event)) }
+        for index in events.indices { encoder.encode(events[index], into: &payload) }
         return payload
     }
 
     func encode(_ event: APIEvent) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(512)
+        encode(event, into: &out)
+        return out
+    }
+
+    /// Appends the event's line to `out` (no buffer of its own, no copy).
+    func encode(_ event: APIEvent, into out: inout [UInt8]) {
         var first = true
         func key(_ name: StaticString) {
             if !first { out.append(UInt8(ascii: ",")) }
@@ -54,14 +60,15 @@ struct EventEncoder: Sendable {
             if fraction != 0 {
                 // Up to three decimals, without trailing zeros (12.5, not 12.500).
                 out.append(UInt8(ascii: "."))
-                var digits = [UInt8(fraction / 100), UInt8(fraction / 10 % 10), UInt8(fraction % 10)]
-                while digits.last == 0 { digits.removeLast() }
-                for d in digits { out.append(UInt8(ascii: "0") + d) }
+                let digits = (UInt8(fraction / 100), UInt8(fraction / 10 % 10), UInt8(fraction % 10))
+                out.append(UInt8(ascii: "0") + digits.0)
+                if digits.1 != 0 || digits.2 != 0 { out.append(UInt8(ascii: "0") + digits.1) }
+                if digits.2 != 0 { out.append(UInt8(ascii: "0") + digits.2) }
             }
         }
         string("service", event.service ?? service)
         string("environment", event.environment ?? environment)
-        string("method", event.method.uppercased())
+        string("method", event.method.utf8.contains(where: { $0 >= 0x61 && $0 <= 0x7A }) ? event.method.uppercased() : event.method)
         string("scheme", event.scheme)
         string("host", event.host)
         string("path", event.path.isEmpty ? "/" : event.path)
@@ -151,7 +158,6 @@ struct EventEncoder: Sendable {
         }
         out.append(UInt8(ascii: "}"))
         out.append(UInt8(ascii: "\n"))
-        return out
     }
 
     private func encodeExchange(_ exchange: CapturedExchange, direction: RedactionPolicy.Direction) -> JSONValue {

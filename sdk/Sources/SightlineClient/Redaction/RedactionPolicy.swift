@@ -98,7 +98,8 @@ public struct RedactionPolicy: Sendable {
     /// `text` with every detector match replaced.
     public func redactText(_ text: String) -> String {
         guard !detectors.isEmpty, !text.isEmpty else { return text }
-        var hints = ValueDetector.Hints(text.utf8)
+        var contiguous = text
+        var hints = contiguous.withUTF8 { ValueDetector.Hints($0) }
         guard hints.any else { return text }  // the common case: nothing any detector looks for
         var bytes = Array(text.utf8)
         var changed = false

@@ -15,6 +15,8 @@ public enum ValueDetector: String, Sendable, Hashable, CaseIterable {
 
     /// What a text contains, found in one pass, so that detectors that cannot match are skipped.
     struct Hints {
+        /// The most digits in one run of digits joined by single spaces or dashes: the shape a
+        /// card number must have (a user agent's scattered version digits do not count).
         var digits = 0
         var at = false
         var jwtStart = false
@@ -23,8 +25,16 @@ public enum ValueDetector: String, Sendable, Hashable, CaseIterable {
         init(_ bytes: some Sequence<UInt8>) {
             var previous: UInt8 = 0
             var beforePrevious: UInt8 = 0
+            var run = 0
             for b in bytes {
-                if b >= 0x30 && b <= 0x39 { digits += 1 }
+                if b >= 0x30 && b <= 0x39 {
+                    run += 1
+                    if run > digits { digits = run }
+                } else if (b == UInt8(ascii: " ") || b == UInt8(ascii: "-")), previous >= 0x30 && previous <= 0x39 {
+                    // One separator between digits keeps the run going.
+                } else {
+                    run = 0
+                }
                 if b == UInt8(ascii: "@") { at = true }
                 if b == UInt8(ascii: "J"), previous == UInt8(ascii: "y"), beforePrevious == UInt8(ascii: "e") { jwtStart = true }
                 if (b | 0x20) == UInt8(ascii: "r"), (previous | 0x20) == UInt8(ascii: "e"), (beforePrevious | 0x20) == UInt8(ascii: "r") { bearer = true }
