@@ -175,7 +175,13 @@ private final class Sender {
             localIndex = 0
         }
         let n = min(max, local.count - localIndex)
-        let batch = Array(local[localIndex..<(localIndex + n)])
+        let batch: [APIEvent]
+        if localIndex == 0, n == local.count {
+            batch = local   // all of it: handed over, not copied
+            local = []
+        } else {
+            batch = Array(local[localIndex..<(localIndex + n)])
+        }
         localIndex += n
         if localIndex >= local.count {
             local = []
