@@ -94,6 +94,7 @@ let package = Package(
             name: "SightlineClientTests",
             dependencies: [
                 "SightlineClient",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

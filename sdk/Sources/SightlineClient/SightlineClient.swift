@@ -57,11 +57,21 @@ public final class SightlineClient: Service, Sendable {
     let encoder: EventEncoder
     private let shutdownRequested = Atomic<Bool>(false)
     private let running = Atomic<Bool>(false)
+    /// Set when ``run()`` has returned: nothing is sent any more.
+    private let stopped = Atomic<Bool>(false)
     /// The client's own thread for CPU work (redaction, encoding, gzip), run at a lower OS
     /// priority (nice 10) so that when the CPU is contended the app's request threads win.
     let cpuPool: NIOThreadPool
-    /// Events the sender took from the queue and has not yet sent or spooled.
+    /// Events the sender took from the queue and has not yet sent or spooled: its own copy,
+    /// the batch in flight and batches held in memory.
     let localPending: AtomicCount
+    /// Events that have left memory for good since start: acknowledged or rejected when sent
+    /// from memory, written to the spool, or dropped. Events leave memory in the order they were
+    /// enqueued, so ``flush(timeout:)`` waits for this to reach the count enqueued before it.
+    let leftMemory = AtomicCount()
+    /// ``flush(timeout:)`` calls waiting: while any is, the sender sends without waiting for a
+    /// full batch or the flush interval.
+    let flushers = Atomic<Int>(0)
     /// Turns of the sender's loop, for tests that check it sleeps when idle.
     let senderIterations = Atomic<Int>(0)
 
@@ -92,7 +102,7 @@ public final class SightlineClient: Service, Sendable {
         self.encoder = EventEncoder(service: configuration.service, environment: configuration.environment, policy: configuration.redaction)
         let localPending = AtomicCount()
         self.localPending = localPending
-        self.counters = SightlineCounters(exportMetrics: configuration.exportMetrics) {
+        self.counters = SightlineCounters(exportMetrics: configuration.exportMetrics, factory: configuration.metricsFactory) {
             (queue.count + localPending.value, spool?.pendingEvents ?? 0)
         }
     }
@@ -105,6 +115,31 @@ public final class SightlineClient: Service, Sendable {
         } else {
             counters.add(.dropped)
         }
+    }
+
+    /// Sends what is queued without waiting for a full batch or the flush interval, and waits
+    /// until every event enqueued before the call has left memory: acknowledged or rejected by a
+    /// server, written to the disk spool, or dropped (and counted). For scripts and jobs that
+    /// exit on their own; a service relies on graceful shutdown instead.
+    ///
+    /// - Parameter timeout: how long to wait at most.
+    /// - Returns: false when that did not happen in time (every endpoint is down and there is no
+    ///   spool, or ``run()`` was not started), or the client has stopped with events in memory.
+    @discardableResult
+    public func flush(timeout: Duration = .seconds(10)) async -> Bool {
+        let target = counters.value(.enqueued)
+        flushers.wrappingAdd(1, ordering: .relaxed)
+        defer { flushers.wrappingSubtract(1, ordering: .relaxed) }
+        queue.poke()
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while leftMemory.value < target {
+            // A client that has stopped sends nothing more; one not started yet may start.
+            guard !stopped.load(ordering: .relaxed), ContinuousClock.now < deadline, !Task.isCancelled else {
+                return leftMemory.value >= target
+            }
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+        return true
     }
 
     /// Runs the sender until graceful shutdown (or cancellation), then flushes.
@@ -124,6 +159,7 @@ public final class SightlineClient: Service, Sendable {
         } onGracefulShutdown: {
             self.requestShutdown()
         }
+        stopped.store(true, ordering: .relaxed)
         await transport.shutdown()
         try? await cpuPool.shutdownGracefully()
     }
@@ -187,8 +223,22 @@ private final class Sender {
             local = []
             localIndex = 0
         }
-        client.localPending.set(local.count - localIndex)
+        publishPending()
         return batch
+    }
+
+    /// Events in flight from memory (being encoded or delivered).
+    var inFlight = 0
+
+    /// Updates the count of events the sender holds in memory (its copy, in flight, held).
+    func publishPending() {
+        client.localPending.set(local.count - localIndex + inFlight + held.reduce(0) { $0 + $1.count })
+    }
+
+    /// Counts events that left memory for good (see ``SightlineClient/leftMemory``). Only the
+    /// sender writes that count, so a load and a store do.
+    func leftMemory(_ n: Int) {
+        if n > 0 { client.leftMemory.set(client.leftMemory.value + n) }
     }
 
     init(client: SightlineClient) {
@@ -218,7 +268,7 @@ private final class Sender {
                     await spoolQueued(all: true)
                     break
                 }
-                let flushDue = clock.now >= lastFlush.advanced(by: config.flushInterval)
+                let flushDue = clock.now >= lastFlush.advanced(by: config.flushInterval) || client.flushers.load(ordering: .relaxed) > 0
                 if offline, clock.now < nextAttemptAt {
                     await spoolQueued(all: shuttingDown || flushDue)
                     await waitForWork(until: min(nextAttemptAt, lastFlush.advanced(by: config.flushInterval)))
@@ -231,12 +281,19 @@ private final class Sender {
 
             // 2. The memory queue.
             let due = clock.now >= lastFlush.advanced(by: config.flushInterval)
+                || (client.flushers.load(ordering: .relaxed) > 0 && pendingCount > 0)
             if pendingCount >= config.batchSize || due || shuttingDown {
                 let batch = nextBatch(max: config.batchSize)
                 lastFlush = clock.now
                 if batch.isEmpty {
                     if shuttingDown { break }
                     continue
+                }
+                inFlight = batch.count
+                publishPending()
+                defer {
+                    inFlight = 0
+                    publishPending()
                 }
                 let payload = await encode(batch)
                 if pastDeadline || (offline && clock.now < nextAttemptAt) {
@@ -246,8 +303,10 @@ private final class Sender {
                 switch await deliver(payload, count: batch.count) {
                 case .delivered:
                     markOnline()
+                    leftMemory(batch.count)
                 case .undeliverable(let parts):
                     markOffline()
+                    leftMemory(batch.count - parts.reduce(0) { $0 + $1.count })
                     await backlog(parts)
                 }
                 continue
@@ -265,6 +324,7 @@ private final class Sender {
         if !held.isEmpty {
             let lost = held.reduce(0) { $0 + $1.count }
             client.counters.add(.dropped, lost)
+            leftMemory(lost)
             logger.error("Sightline: no endpoint reachable at shutdown and no spool configured; events dropped", metadata: ["sdk.events": "\(lost)"])
             held.removeAll()
         }
@@ -315,8 +375,10 @@ private final class Sender {
                     } else {
                         client.counters.add(.dropped, part.count)
                     }
+                    leftMemory(part.count)
                 } catch {
                     client.counters.add(.dropped, part.count)
+                    leftMemory(part.count)
                     if !spoolErrorLogged {
                         spoolErrorLogged = true
                         logger.error("Sightline spool write failed; events dropped", metadata: ["sdk.error": "\(error)"])
@@ -326,8 +388,10 @@ private final class Sender {
                 held.append(part)
             } else {
                 client.counters.add(.dropped, part.count)
+                leftMemory(part.count)
             }
         }
+        publishPending()
     }
 
     /// Moves queued events into the backlog so that they keep their place behind it and the
@@ -348,10 +412,13 @@ private final class Sender {
             switch await deliver(part.payload, count: part.count) {
             case .delivered:
                 markOnline()
+                leftMemory(part.count)
             case .undeliverable(let parts):
                 held.insert(contentsOf: parts, at: 0)
+                leftMemory(part.count - parts.reduce(0) { $0 + $1.count })
                 markOffline()
             }
+            publishPending()
             return
         }
         guard let spool = client.spool else { return }

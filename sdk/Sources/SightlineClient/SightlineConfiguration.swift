@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 
 /// How the client sends: where, how often, how hard it retries, where it spools.
@@ -42,6 +43,8 @@ public struct SightlineConfiguration: Sendable {
     public var redaction: RedactionPolicy
     /// Also report the counters through swift-metrics (`sightline_sdk_events_<name>_total`).
     public var exportMetrics: Bool
+    /// Where exported counters go (default: the factory `MetricsSystem` was bootstrapped with).
+    public var metricsFactory: (any MetricsFactory)?
     public var logger: Logger
 
     public init(

@@ -61,8 +61,10 @@ public final class SightlineCounters: Sendable {
     private let metrics: [Counter]?
     let gauges: @Sendable () -> (queued: Int, spoolPending: Int)
 
-    init(exportMetrics: Bool, gauges: @escaping @Sendable () -> (queued: Int, spoolPending: Int)) {
-        self.metrics = exportMetrics ? Kind.allCases.map { Counter(label: $0.metricName) } : nil
+    init(exportMetrics: Bool, factory: (any MetricsFactory)? = nil, gauges: @escaping @Sendable () -> (queued: Int, spoolPending: Int)) {
+        self.metrics = exportMetrics
+            ? Kind.allCases.map { kind in factory.map { Counter(label: kind.metricName, factory: $0) } ?? Counter(label: kind.metricName) }
+            : nil
         self.gauges = gauges
     }
 

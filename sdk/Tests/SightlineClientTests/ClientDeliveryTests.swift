@@ -1,4 +1,5 @@
 import Foundation
+import MetricsTestKit
 import NIOCore
 import NIOHTTP1
 import Synchronization
@@ -72,6 +73,70 @@ struct ClientDeliveryTests {
         }
         #expect(server.receivedIDs == events.map(\.id))
         #expect(client.counters.snapshot().acknowledged == 7)
+    }
+
+    @Test("flush() sends a partial batch at once and returns when it is acknowledged")
+    func explicitFlush() async throws {
+        let server = try await FakeSightline()
+        defer { Task { await server.stop() } }
+        var config = try fastConfiguration([server.url], batchSize: 1000)
+        config.flushInterval = .seconds(3600)   // only flush() can make these leave now
+        let client = try SightlineClient(configuration: config)
+        try await withRunningClient(client) {
+            let events = makeEvents(5)
+            for e in events { client.enqueue(e) }
+            #expect(await client.flush(timeout: .seconds(10)))
+            #expect(server.receivedIDs == events.map(\.id))
+            #expect(client.counters.snapshot().acknowledged == 5)
+            #expect(client.counters.snapshot().queued == 0)
+            #expect(await client.flush(timeout: .milliseconds(1)))   // nothing left: true at once
+        }
+        // Stopped: flush answers at once, and nothing was left behind.
+        #expect(await client.flush(timeout: .seconds(10)))
+    }
+
+    @Test("exportMetrics: the counters reach swift-metrics under their documented names, equal to the snapshot")
+    func metricsExport() async throws {
+        let server = try await FakeSightline()
+        defer { Task { await server.stop() } }
+        let metrics = TestMetrics()
+        var config = try fastConfiguration([server.url], batchSize: 10, queueCapacity: 20)
+        config.exportMetrics = true
+        config.metricsFactory = metrics
+        let client = try SightlineClient(configuration: config)
+        try await withRunningClient(client) {
+            for e in makeEvents(25) { client.enqueue(e) }   // 20 fit the queue, 5 are dropped
+            #expect(await client.flush(timeout: .seconds(10)))
+        }
+        let s = client.counters.snapshot()
+        #expect(s.enqueued == 20 && s.dropped == 5 && s.acknowledged == 20)
+        for (name, value) in [("enqueued", s.enqueued), ("sent", s.sent), ("acknowledged", s.acknowledged), ("dropped", s.dropped)] {
+            let counter = try metrics.expectCounter("sightline_sdk_events_\(name)_total")
+            #expect(counter.totalValue == Int64(value), "\(name)")
+        }
+    }
+
+    @Test("flush() with every endpoint down: true once the events are spooled, false without a spool")
+    func flushWhileOffline() async throws {
+        let dead = "http://127.0.0.1:\(try await unusedPort())"
+        var plain = try fastConfiguration([dead], batchSize: 1000)
+        plain.flushInterval = .seconds(3600)
+        let unspooled = try SightlineClient(configuration: plain)
+        try await withRunningClient(unspooled) {
+            for e in makeEvents(3) { unspooled.enqueue(e) }
+            #expect(await unspooled.flush(timeout: .milliseconds(300)) == false)
+            #expect(unspooled.counters.snapshot().queued == 3)   // still held in memory
+        }
+
+        var spooling = try fastConfiguration([dead], batchSize: 1000, spool: temporaryDirectory())
+        spooling.flushInterval = .seconds(3600)
+        let spooled = try SightlineClient(configuration: spooling)
+        try await withRunningClient(spooled) {
+            for e in makeEvents(3) { spooled.enqueue(e) }
+            #expect(await spooled.flush(timeout: .seconds(10)))
+            let s = spooled.counters.snapshot()
+            #expect(s.spooled == 3 && s.queued == 0 && s.spoolPending == 3)
+        }
     }
 
     @Test("503 from the primary: retried with backoff, then fail-over to the secondary; back to the primary once it recovers")
