@@ -27,6 +27,10 @@ public enum EventEncoder {
 
     /// Appends the canonical JSON of `event` as if its `id` and `receivedAtMicros` were the
     /// values given: the ingestor stamps events this way without copying them.
+    /// - Parameters:
+    ///   - id: written instead of `event.id` (nil: no id member).
+    ///   - receivedAtMicros: written instead of `event.receivedAtMicros` (nil: no member).
+    ///   - bytes: the buffer the JSON is appended to.
     public static func append(_ event: Event, id: String?, receivedAtMicros: Int64?, to bytes: inout [UInt8]) {
         var writer = ObjectWriter(taking: &bytes)
         if let id { writer.string("id", id) }

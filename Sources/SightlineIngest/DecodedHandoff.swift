@@ -5,9 +5,11 @@ import Synchronization
 /// applier, which reads the same records back, need not decode them again.
 ///
 /// Invariants:
-/// - An entry holds the events of one log append exactly as they were encoded (ids and receive
-///   time set), keyed by the seq of its first record; events are a prefix of the append (spans
-///   and log records that follow them are not kept).
+/// - An entry holds the events of one log append as the caller gave them (with the ids the
+///   ingestor assigned), the receive time written into their records, and the seq of its first
+///   record; events are a prefix of the append (spans and log records that follow them are not
+///   kept). ``Entry/event(seq:)`` gives an event as its record reads back (receive time set,
+///   canonical form).
 /// - Bounded: at most `capacity` events; when full, a new append is not kept (the applier reads
 ///   the oldest first, so the kept entries are the ones it needs next; dropping the oldest instead
 ///   would throw away every entry before use whenever the applier lags by more than `capacity`).

@@ -119,8 +119,8 @@ public final class Ingestor: Sendable {
 
     /// Assigns missing ids and the receive time, encodes the canonical JSON and appends it (then
     /// the `extra` records) to the log; counts the events accepted when the append is durable.
-    /// Events are stamped as they are encoded, not copied: only events that arrive without an id
-    /// are copied (for the handoff, which must see the id their record has).
+    /// Events are stamped as they are encoded, not copied; when some arrive without an id, the
+    /// array is copied once, for the handoff, which must see the ids their records have.
     private func append(_ events: [Event], receivedAtMicros received: Int64, sizeHint: Int, extra: [[UInt8]] = []) async throws(IngestError) {
         var batch = WALBatch(reservingCapacity: sizeHint + events.count * 64)
         var payload: [UInt8] = []

@@ -316,9 +316,15 @@ public final class SQLiteEventStore: EventStore {
 final class RollupPrecomputation: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var result = RollupTables.Accumulator()
+    /// One thread of its own (the store writes one batch at a time), not the global pool.
+    private static let queue = DispatchQueue(label: "sightline.sqlite.rollups")
 
     init(_ events: [StoredEvent]) {
-        DispatchQueue.global().async {
+        guard !events.isEmpty else {
+            done.signal()
+            return
+        }
+        Self.queue.async {
             self.result = Self.accumulate(events) { _ in true }
             self.done.signal()
         }

@@ -28,6 +28,20 @@ struct DecodedHandoffTests {
         #expect(handoff.keptEvents == 0)
     }
 
+    @Test("lookups may skip seqs (records that are spans, log records or not kept) and cross entries")
+    func lookupSkippingSeqs() {
+        let handoff = DecodedHandoff(capacity: 100)
+        handoff.put(first: 1, events: Self.events(3, tag: "a"), receivedAtMicros: 5)    // 1...3, then 4...6 spans
+        handoff.put(first: 7, events: Self.events(2, tag: "b"), receivedAtMicros: 9)    // 7...8
+        var lookup = handoff.take(1...20)
+        #expect(lookup.event(seq: 2)?.id == "a1")
+        #expect(lookup.event(seq: 4) == nil)              // a span after the events of "a"
+        #expect(lookup.event(seq: 8)?.id == "b1")
+        #expect(lookup.event(seq: 8)?.receivedAtMicros == 9)
+        #expect(lookup.event(seq: 12) == nil)
+        #expect(handoff.keptEvents == 0)
+    }
+
     @Test("bounded: when full, new appends are not kept; a missing seq is nil (decoded from the log instead)")
     func bounded() {
         let handoff = DecodedHandoff(capacity: 10)

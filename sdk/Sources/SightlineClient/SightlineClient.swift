@@ -127,7 +127,10 @@ public final class SightlineClient: Service, Sendable {
     ///   spool, or ``run()`` was not started), or the client has stopped with events in memory.
     @discardableResult
     public func flush(timeout: Duration = .seconds(10)) async -> Bool {
-        let target = counters.value(.enqueued)
+        // The queue's own count, taken under its lock: every event it covers is ahead of any
+        // event accepted later (the `enqueued` counter is bumped after the append, so it could
+        // count a later event before an earlier one).
+        let target = queue.accepted
         flushers.wrappingAdd(1, ordering: .relaxed)
         defer { flushers.wrappingSubtract(1, ordering: .relaxed) }
         queue.poke()
@@ -271,6 +274,9 @@ private final class Sender {
                 let flushDue = clock.now >= lastFlush.advanced(by: config.flushInterval) || client.flushers.load(ordering: .relaxed) > 0
                 if offline, clock.now < nextAttemptAt {
                     await spoolQueued(all: shuttingDown || flushDue)
+                    // The interval restarts, else (nothing to spool, or no spool) the wait below
+                    // would end at once until the next attempt: a busy loop.
+                    if flushDue { lastFlush = clock.now }
                     await waitForWork(until: min(nextAttemptAt, lastFlush.advanced(by: config.flushInterval)))
                     continue
                 }
@@ -325,8 +331,9 @@ private final class Sender {
             let lost = held.reduce(0) { $0 + $1.count }
             client.counters.add(.dropped, lost)
             leftMemory(lost)
-            logger.error("Sightline: no endpoint reachable at shutdown and no spool configured; events dropped", metadata: ["sdk.events": "\(lost)"])
             held.removeAll()
+            publishPending()
+            logger.error("Sightline: no endpoint reachable at shutdown and no spool configured; events dropped", metadata: ["sdk.events": "\(lost)"])
         }
         reportDrops()
     }
@@ -365,7 +372,9 @@ private final class Sender {
     }
 
     /// Puts undeliverable parts behind everything older: on disk, or held in memory.
-    func backlog(_ parts: [(payload: [UInt8], count: Int)]) async {
+    /// - Parameter fromMemory: false for the rest of a spool record (already counted as having
+    ///   left memory when it was spooled).
+    func backlog(_ parts: [(payload: [UInt8], count: Int)], fromMemory: Bool = true) async {
         for part in parts {
             if let spool = client.spool {
                 do {
@@ -375,10 +384,10 @@ private final class Sender {
                     } else {
                         client.counters.add(.dropped, part.count)
                     }
-                    leftMemory(part.count)
+                    if fromMemory { leftMemory(part.count) }
                 } catch {
                     client.counters.add(.dropped, part.count)
-                    leftMemory(part.count)
+                    if fromMemory { leftMemory(part.count) }
                     if !spoolErrorLogged {
                         spoolErrorLogged = true
                         logger.error("Sightline spool write failed; events dropped", metadata: ["sdk.error": "\(error)"])
@@ -388,7 +397,7 @@ private final class Sender {
                 held.append(part)
             } else {
                 client.counters.add(.dropped, part.count)
-                leftMemory(part.count)
+                if fromMemory { leftMemory(part.count) }
             }
         }
         publishPending()
@@ -441,11 +450,11 @@ private final class Sender {
             }
             markOnline()
         case .undeliverable(let parts):
-            if parts.count == 1, parts[0].count == record.count {
+            if parts.reduce(0, { $0 + $1.count }) == record.count {
                 markOffline()
             } else {
                 // Part of the record was delivered (a 413 split): keep the rest, in order, at the tail.
-                await backlog(parts)
+                await backlog(parts, fromMemory: false)
                 try? await NIOThreadPool.singleton.runIfActive { try spool.remove(record) }
                 markOffline()
             }
@@ -516,14 +525,15 @@ private final class Sender {
             return .delivered
         }
         let mid = lines.count / 2
-        var remaining: [(payload: [UInt8], count: Int)] = []
-        for half in [lines[..<mid], lines[mid...]] {
-            let part = half.flatMap { $0 }
-            if case .undeliverable(let parts) = await deliver(part, count: half.count) {
-                remaining.append(contentsOf: parts)
-            }
+        let first = lines[..<mid].flatMap { $0 }
+        let second = lines[mid...].flatMap { $0 }
+        let secondCount = lines.count - mid
+        // In order: once the first half is not delivered, the second is not sent either, so
+        // events never overtake older ones (the server's order, and `flush`'s count, rely on it).
+        if case .undeliverable(let parts) = await deliver(first, count: mid) {
+            return .undeliverable(parts + [(second, secondCount)])
         }
-        return remaining.isEmpty ? .delivered : .undeliverable(remaining)
+        return await deliver(second, count: secondCount)
     }
 
     func failOver(from: Int, to: Int) {

@@ -60,6 +60,22 @@ struct ClientDeliveryTests {
         }
     }
 
+    @Test("an offline sender without a spool sleeps between attempts instead of spinning")
+    func offlineSenderDoesNotSpin() async throws {
+        let dead = "http://127.0.0.1:\(try await unusedPort())"
+        var config = try fastConfiguration([dead], batchSize: 1000)
+        config.retry = RetryPolicy(initialDelay: .milliseconds(200), maxDelay: .milliseconds(400), attemptsPerEndpoint: 1)
+        let client = try SightlineClient(configuration: config)
+        try await withRunningClient(client) {
+            for e in makeEvents(3) { client.enqueue(e) }
+            await eventually("held in memory, offline") { client.counters.snapshot().sent >= 3 }
+            let before = client.senderIterations.load(ordering: .relaxed)
+            try await Task.sleep(for: .milliseconds(400))  // 20 flush intervals of 20 ms
+            let turns = client.senderIterations.load(ordering: .relaxed) - before
+            #expect(turns <= 60, "the sender turned \(turns) times in 400 ms while offline")
+        }
+    }
+
     @Test("graceful shutdown sends what is still queued")
     func shutdownFlush() async throws {
         let server = try await FakeSightline()
@@ -104,8 +120,9 @@ struct ClientDeliveryTests {
         config.exportMetrics = true
         config.metricsFactory = metrics
         let client = try SightlineClient(configuration: config)
+        // Before the sender runs, so that exactly 20 fit the queue and 5 are dropped.
+        for e in makeEvents(25) { client.enqueue(e) }
         try await withRunningClient(client) {
-            for e in makeEvents(25) { client.enqueue(e) }   // 20 fit the queue, 5 are dropped
             #expect(await client.flush(timeout: .seconds(10)))
         }
         let s = client.counters.snapshot()

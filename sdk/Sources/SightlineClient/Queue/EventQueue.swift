@@ -15,6 +15,9 @@ import Synchronization
 final class EventQueue: Sendable {
     private struct State {
         var events: [APIEvent] = []
+        /// Events accepted since start, counted under the lock with the append, so that the
+        /// count and the order of the queue agree (see ``accepted``).
+        var acceptedTotal = 0
         var signalled = false
         var count: Int { events.count }
         /// A wake-up nobody was waiting for yet.
@@ -38,6 +41,7 @@ final class EventQueue: Sendable {
         let (accepted, signal) = state.withLock { s -> (Bool, Bool) in
             guard s.count < capacity else { return (false, false) }
             s.events.append(event)
+            s.acceptedTotal += 1
             if s.count >= batchSize, !s.signalled {
                 s.signalled = true
                 return (true, true)
@@ -63,6 +67,10 @@ final class EventQueue: Sendable {
     }
 
     var count: Int { state.withLock { $0.count } }
+
+    /// Events accepted since start: the first `accepted` events in queue order are exactly the
+    /// ones offered before this was read.
+    var accepted: Int { state.withLock { $0.acceptedTotal } }
 
     /// Wakes the sender (e.g. for shutdown).
     func poke() { wakeUp() }
