@@ -62,11 +62,21 @@ public struct SightlineMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let uri = request.uri
-        let path = uri.path
+        let path = request.uri.path
         guard !options.isExcluded(path: path), let weight = options.sample() else {
             return try await next(request, context)
         }
+        return try await capture(request, context: context, path: path, weight: weight, next: next)
+    }
+
+    /// The capturing path, apart from `handle` so that a request that is excluded or not
+    /// sampled does not pay for this function's large async frame.
+    @inline(never)
+    private func capture(
+        _ request: Request, context: Context, path: String, weight: Double,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let uri = request.uri
         let start = ContinuousClock.now
         var event = APIEvent(method: request.method.rawValue, path: path, status: 500)
         event.rawQuery = uri.query
