@@ -28,6 +28,9 @@ extension SQLiteEventStore {
         }
     }
 
+    /// WAL checkpoints the separate checkpoint connection has run (nil: there is none).
+    var walCheckpointsRun: Int? { walCheckpointer?.checkpointsRun }
+
     /// Migration identifiers recorded in the database, in the order they were applied.
     func appliedMigrations() async throws -> [String] {
         try await read("list the migrations of") { db in

@@ -14,6 +14,10 @@ import Synchronization
 /// - `synchronous=FULL`: a `write` that returned is on stable storage, with its checkpoint.
 /// - New files use 16 KiB pages (``pageSize``); an existing file keeps the page size it was
 ///   created with.
+/// - The WAL is checkpointed into the database file by a connection of its own, on its own
+///   thread, after about every ``walAutocheckpointBytes`` written, so the writer never stops for
+///   it (SQLite's automatic checkpoint on the writer is off). PASSIVE checkpoints never block
+///   the writer or readers; if that connection cannot be opened, the writer checkpoints itself.
 /// - A batch and its checkpoint commit in one transaction; `INSERT OR IGNORE` keeps the first row
 ///   of each event id, so write-ahead-log replay never duplicates (see ``EventWriter``).
 /// - SQLite I/O runs on GRDB's dispatch queues, never on the cooperative thread pool: async
@@ -31,6 +35,9 @@ public final class SQLiteEventStore: EventStore {
     /// The database file.
     public let path: String
     private let pool: DatabasePool
+    /// Checkpoints the WAL off the writer (see the invariants); nil: the writer does it.
+    private let checkpointer: WALCheckpointer?
+    var walCheckpointer: WALCheckpointer? { checkpointer }
     private let logger: Logger
     private let isClosed = Atomic<Bool>(false)
 
@@ -116,6 +123,14 @@ public final class SQLiteEventStore: EventStore {
             throw StorageError.sqlite(error, code: .openFailed, message: "cannot configure the store at \(path)", path: path)
         }
         try Self.migrate(pool, path: path, logger: logger)
+        checkpointer = WALCheckpointer(path: path, logger: logger)
+        if checkpointer != nil {
+            do {
+                try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+            } catch {
+                throw StorageError.sqlite(error, code: .openFailed, message: "cannot configure the store at \(path)", path: path)
+            }
+        }
         logger.info("event store opened", metadata: ["sqlite.version": "\(String(cString: sqlite3_libversion()))"])
     }
 
@@ -149,6 +164,7 @@ public final class SQLiteEventStore: EventStore {
     /// - Throws: ``StorageError`` when a connection cannot close.
     public func close() throws {
         guard !isClosed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        checkpointer?.close()
         do {
             try pool.close()
         } catch {
@@ -203,6 +219,12 @@ public final class SQLiteEventStore: EventStore {
                 message: "storing \(events.count) events (and \(telemetry.spans.count) spans, \(telemetry.logs.count) log records) in \(path) failed and was rolled back: the write-ahead log keeps them for a retry",
                 path: path)
         }
+        // About what the batch added to the WAL: its documents and, per row, the columns and
+        // index entries (the pages are written whole, so this is a floor).
+        checkpointer?.noteWritten(
+            bytes: events.reduce(0) { $0 + $1.document.count + 256 }
+                + telemetry.spans.reduce(0) { $0 + $1.document.count + 128 } + telemetry.logs.reduce(0) { $0 + $1.document.count + 128 },
+            threshold: Self.walAutocheckpointBytes)
         logger.debug("events stored", metadata: [
             "storage.inserted": "\(inserted)",
             "storage.ignored": "\(events.count + telemetry.spans.count + telemetry.logs.count - inserted)",
@@ -351,5 +373,64 @@ final class RollupPrecomputation: @unchecked Sendable {
                 responseSize: events[index].responseSize, consumerID: events[index].consumerID))
         }
         return accumulator
+    }
+}
+
+/// Checkpoints the store's WAL from a connection and a thread of its own (PASSIVE: it copies
+/// what no reader still needs and never blocks the writer), so the writer's commits never wait
+/// for a checkpoint.
+///
+/// Invariants:
+/// - At most one checkpoint is queued or running; a request meanwhile is folded into it.
+/// - After ``close()`` returns, no checkpoint runs and the connection is closed.
+final class WALCheckpointer: Sendable {
+    private let connection: DatabaseQueue
+    private let queue = DispatchQueue(label: "sightline.sqlite.checkpoint")
+    private let pending = Atomic<Bool>(false)
+    private let unCheckpointedBytes = Atomic<Int>(0)
+    private let closed = Atomic<Bool>(false)
+    private let completed = Atomic<Int>(0)
+    private let logger: Logger
+
+    /// Checkpoints run so far (for tests).
+    var checkpointsRun: Int { completed.load(ordering: .relaxed) }
+
+    /// nil when the connection cannot be opened (the writer then checkpoints itself).
+    init?(path: String, logger: Logger) {
+        var configuration = Configuration()
+        configuration.label = "sightline.sqlite.checkpoint"
+        configuration.busyMode = .timeout(SQLiteEventStore.busyTimeout)
+        configuration.publicStatementArguments = false
+        do {
+            connection = try DatabaseQueue(path: path, configuration: configuration)
+        } catch {
+            logger.warning("no separate WAL checkpoint connection; the writer checkpoints", metadata: ["error": "\(type(of: error))"])
+            return nil
+        }
+        self.logger = logger
+    }
+
+    /// Counts bytes a commit added to the WAL; past `threshold`, queues a checkpoint.
+    func noteWritten(bytes: Int, threshold: Int) {
+        let total = unCheckpointedBytes.wrappingAdd(bytes, ordering: .relaxed).newValue
+        guard total >= threshold, !closed.load(ordering: .relaxed), !pending.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        unCheckpointedBytes.store(0, ordering: .relaxed)
+        queue.async {
+            defer { self.pending.store(false, ordering: .releasing) }
+            guard !self.closed.load(ordering: .relaxed) else { return }
+            do {
+                try self.connection.inDatabase { db in try db.checkpoint(.passive) }
+                self.completed.wrappingAdd(1, ordering: .relaxed)
+            } catch {
+                self.logger.warning("WAL checkpoint failed; the next one retries", metadata: ["error": "\(type(of: error))"])
+            }
+        }
+    }
+
+    /// Waits for a running checkpoint, then closes the connection.
+    func close() {
+        closed.store(true, ordering: .relaxed)
+        queue.sync {}
+        try? connection.close()
     }
 }

@@ -17,11 +17,37 @@ struct SQLiteEventStoreTests {
             #expect(settings.foreignKeys)
             #expect(settings.busyTimeoutMilliseconds == 5_000)
             #expect(settings.pageSize == SQLiteEventStore.pageSize)
-            #expect(settings.walAutocheckpointPages * settings.pageSize == SQLiteEventStore.walAutocheckpointBytes)
+            #expect(settings.walAutocheckpointPages == 0)   // checkpointed by its own connection
         }
     }
 
-    @Test("a file created with another page size keeps it, and checkpoints at the same WAL size in bytes")
+    @Test("the WAL is checkpointed by its own connection once enough was written; the writer does not checkpoint")
+    func walCheckpointedOffTheWriter() async throws {
+        try await withTemporaryStore { store in
+            #expect(try await store.writerSettings().walAutocheckpointPages == 0)
+            #expect(store.walCheckpointsRun == 0)
+            // Past the threshold in a few batches of 1 KiB documents.
+            let padding = String(repeating: "x", count: 1_000)
+            var seq: UInt64 = 0
+            for _ in 0..<4 {
+                let batch = (0..<5_000).map { _ -> StoredEvent in
+                    seq += 1
+                    return StoredEvent(
+                        seq: seq, id: "e\(seq)", timestampMicros: 1_767_225_600_000_000 + Int64(seq), service: "s",
+                        method: "GET", path: "/p/\(seq)", status: 200, document: Array(#"{"pad":"\#(padding)"}"#.utf8))
+                }
+                try await store.write(batch, checkpoint: seq)
+            }
+            let deadline = ContinuousClock.now.advanced(by: .seconds(10))
+            while (store.walCheckpointsRun ?? 0) == 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect((store.walCheckpointsRun ?? 0) >= 1)
+            #expect(try await store.checkpoint() == seq)
+        }
+    }
+
+    @Test("a file created with another page size keeps it")
     func existingPageSizeIsKept() async throws {
         try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("events.sqlite").path
@@ -33,7 +59,7 @@ struct SQLiteEventStoreTests {
             let store = try SQLiteEventStore(path: path)
             let settings = try await store.writerSettings()
             #expect(settings.pageSize == 4096)
-            #expect(settings.walAutocheckpointPages == SQLiteEventStore.walAutocheckpointBytes / 4096)
+            #expect(settings.walAutocheckpointPages == 0)
             try store.close()
         }
     }
