@@ -29,7 +29,7 @@ extension SQLiteEventStore {
     }
 
     /// WAL checkpoints the separate checkpoint connection has run (nil: there is none).
-    var walCheckpointsRun: Int? { walCheckpointer?.checkpointsRun }
+    var walCheckpointsRun: Int? { checkpointer?.checkpointsRun }
 
     /// Migration identifiers recorded in the database, in the order they were applied.
     func appliedMigrations() async throws -> [String] {

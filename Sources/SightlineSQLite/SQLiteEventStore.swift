@@ -36,8 +36,7 @@ public final class SQLiteEventStore: EventStore {
     public let path: String
     private let pool: DatabasePool
     /// Checkpoints the WAL off the writer (see the invariants); nil: the writer does it.
-    private let checkpointer: WALCheckpointer?
-    var walCheckpointer: WALCheckpointer? { checkpointer }
+    let checkpointer: WALCheckpointer?
     private let logger: Logger
     private let isClosed = Atomic<Bool>(false)
 
@@ -109,13 +108,18 @@ public final class SQLiteEventStore: EventStore {
         } catch {
             throw StorageError.sqlite(error, code: .openFailed, message: "cannot open the store at \(path)", path: path)
         }
+        // Opened before the writer is configured, so that the writer's automatic checkpoint is
+        // set once: off when this connection does it.
+        let checkpointer = WALCheckpointer(path: path, logger: logger)
+        self.checkpointer = checkpointer
         do {
             // DatabasePool sets synchronous=NORMAL when it enables WAL; the writer needs FULL so
             // that a returned write survives power loss.
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = FULL")
                 let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
-                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(max(Self.walAutocheckpointBytes / max(pageSize, 512), 64))")
+                let pages = checkpointer == nil ? max(Self.walAutocheckpointBytes / max(pageSize, 512), 64) : 0
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)")
                 try db.execute(sql: "PRAGMA journal_size_limit = \(64 * 1024 * 1024)")
                 try db.execute(sql: "PRAGMA cache_size = -\(Self.writerCacheKiB)")
             }
@@ -123,14 +127,6 @@ public final class SQLiteEventStore: EventStore {
             throw StorageError.sqlite(error, code: .openFailed, message: "cannot configure the store at \(path)", path: path)
         }
         try Self.migrate(pool, path: path, logger: logger)
-        checkpointer = WALCheckpointer(path: path, logger: logger)
-        if checkpointer != nil {
-            do {
-                try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
-            } catch {
-                throw StorageError.sqlite(error, code: .openFailed, message: "cannot configure the store at \(path)", path: path)
-            }
-        }
         logger.info("event store opened", metadata: ["sqlite.version": "\(String(cString: sqlite3_libversion()))"])
     }
 

@@ -72,6 +72,7 @@ public final class SightlineClient: Service, Sendable {
     /// ``flush(timeout:)`` calls waiting: while any is, the sender sends without waiting for a
     /// full batch or the flush interval.
     let flushers = Atomic<Int>(0)
+    var flushRequested: Bool { flushers.load(ordering: .relaxed) > 0 }
     /// Turns of the sender's loop, for tests that check it sleeps when idle.
     let senderIterations = Atomic<Int>(0)
 
@@ -271,7 +272,7 @@ private final class Sender {
                     await spoolQueued(all: true)
                     break
                 }
-                let flushDue = clock.now >= lastFlush.advanced(by: config.flushInterval) || client.flushers.load(ordering: .relaxed) > 0
+                let flushDue = clock.now >= lastFlush.advanced(by: config.flushInterval) || client.flushRequested
                 if offline, clock.now < nextAttemptAt {
                     await spoolQueued(all: shuttingDown || flushDue)
                     // The interval restarts, else (nothing to spool, or no spool) the wait below
@@ -287,7 +288,7 @@ private final class Sender {
 
             // 2. The memory queue.
             let due = clock.now >= lastFlush.advanced(by: config.flushInterval)
-                || (client.flushers.load(ordering: .relaxed) > 0 && pendingCount > 0)
+                || (client.flushRequested && pendingCount > 0)
             if pendingCount >= config.batchSize || due || shuttingDown {
                 let batch = nextBatch(max: config.batchSize)
                 lastFlush = clock.now
