@@ -4,6 +4,7 @@
 //   SDKOverheadBench app  --port 8081 [--sightline http://127.0.0.1:8090] [--sample-rate 1]
 //       a Hummingbird hello-world; with --sightline, SightlineMiddleware captures every request
 //       and the client sends to that URL.
+//       --sender-priority idle|low|normal sets the client's thread priority (default idle).
 //       --capture-only 1 leaves the client unrun (events stay queued): the request-path cost alone.
 //   SDKOverheadBench sink --port 8090
 //       a minimal ingest endpoint that acknowledges every batch (gunzips it, counts lines),
@@ -90,9 +91,15 @@ default:
         // --capture-only 1: the client is not run, so the events stay queued (a diagnostic that
         // separates the middleware's cost on the request path from the sender's).
         let captureOnly = options["capture-only"] == "1"
+        let priority: SenderPriority
+        switch options["sender-priority"] ?? "idle" {
+        case "low": priority = .low
+        case "normal": priority = .normal
+        default: priority = .idle
+        }
         let client = try SightlineClient(configuration: SightlineConfiguration(
             endpoints: [url], ingestKey: options["key"] ?? "bench-key", service: "bench",
-            batchSize: 1000, flushInterval: .milliseconds(200), queueCapacity: captureOnly ? 2_000_000 : 200_000, logger: logger
+            batchSize: 1000, flushInterval: .milliseconds(200), queueCapacity: captureOnly ? 2_000_000 : 10_000, senderPriority: priority, logger: logger
         ))
         if !captureOnly { services.append(client) }
         let capture = try CaptureOptions(sampleRate: Double(options["sample-rate"] ?? "1") ?? 1)

@@ -1,4 +1,5 @@
 import Logging
+import NIOCore
 import NIOPosix
 
 #if canImport(Glibc)
@@ -16,13 +17,6 @@ final class AtomicCount: Sendable {
     func set(_ v: Int) { storage.store(v, ordering: .relaxed) }
 }
 
-/// Lowers the calling thread's scheduling priority (on Linux `setpriority(PRIO_PROCESS, 0, …)`
-/// applies to the calling thread only). Failure is harmless: the work just runs at normal priority.
-func lowerCurrentThreadPriority() {
-    #if os(Linux)
-    _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
-    #endif
-}
 import ServiceLifecycle
 import Synchronization
 
@@ -32,8 +26,10 @@ import Synchronization
 /// - ``enqueue(_:)`` never waits and never does I/O: it appends to a bounded memory queue, or,
 ///   when that is full, counts the event as dropped.
 /// - Events leave the process only through the sender task started by ``run()``, redacted by the
-///   configured ``RedactionPolicy``, in NDJSON batches (gzip) to `POST /v1/events`. Redaction,
-///   encoding and compression run on the client's own thread at nice 10.
+///   configured ``RedactionPolicy``, in NDJSON batches (gzip) to `POST /v1/events`. That task,
+///   with its redaction, encoding, compression and HTTP connections, runs on the client's own
+///   thread (``SenderThread``) at ``SightlineConfiguration/senderPriority``, by default only on
+///   CPU time the app does not want.
 /// - Each event has a client-set id, so retries, fail-overs and spool replays never store it twice.
 /// - An event is forgotten only when a server acknowledged or rejected it, or it was dropped
 ///   (counted): never silently.
@@ -59,9 +55,6 @@ public final class SightlineClient: Service, Sendable {
     private let running = Atomic<Bool>(false)
     /// Set when ``run()`` has returned: nothing is sent any more.
     private let stopped = Atomic<Bool>(false)
-    /// The client's own thread for CPU work (redaction, encoding, gzip), run at a lower OS
-    /// priority (nice 10) so that when the CPU is contended the app's request threads win.
-    let cpuPool: NIOThreadPool
     /// Events the sender took from the queue and has not yet sent or spooled: its own copy,
     /// the batch in flight and batches held in memory.
     let localPending: AtomicCount
@@ -75,21 +68,21 @@ public final class SightlineClient: Service, Sendable {
     var flushRequested: Bool { flushers.load(ordering: .relaxed) > 0 }
     /// Turns of the sender's loop, for tests that check it sleeps when idle.
     let senderIterations = Atomic<Int>(0)
+    /// Where the first batch was encoded: the thread's scheduling policy and nice value, and
+    /// whether it was the client's own thread (for tests of ``SenderPriority``).
+    let firstEncode = Mutex<(policy: Int32, nice: Int32, onSenderThread: Bool)?>(nil)
 
     /// - Throws: ``SightlineClientError`` when the spool directory cannot be opened.
     public convenience init(configuration: SightlineConfiguration) throws(SightlineClientError) {
-        let cpuPool = NIOThreadPool(numberOfThreads: 1)
         let transport = HTTPTransport(
             ingestKey: configuration.ingestKey, gzip: configuration.gzip,
-            timeout: configuration.requestTimeout, connectTimeout: configuration.connectTimeout,
-            cpuPool: cpuPool
+            timeout: configuration.requestTimeout, connectTimeout: configuration.connectTimeout
         )
-        try self.init(configuration: configuration, transport: transport, cpuPool: cpuPool)
+        try self.init(configuration: configuration, transport: transport)
     }
 
-    init(configuration: SightlineConfiguration, transport: any EventTransport, cpuPool: NIOThreadPool = NIOThreadPool(numberOfThreads: 1)) throws(SightlineClientError) {
+    init(configuration: SightlineConfiguration, transport: any EventTransport) throws(SightlineClientError) {
         self.configuration = configuration
-        self.cpuPool = cpuPool
         self.transport = transport
         let queue = EventQueue(capacity: configuration.queueCapacity, batchSize: configuration.batchSize)
         self.queue = queue
@@ -151,21 +144,24 @@ public final class SightlineClient: Service, Sendable {
         guard !running.exchange(true, ordering: .relaxed) else {
             throw SightlineClientError.invalidConfiguration("SightlineClient.run() was called twice; add the client to one ServiceGroup only")
         }
-        cpuPool.start()
-        _ = try? await cpuPool.runIfActive { lowerCurrentThreadPriority() }
-        let sender = Sender(client: self)
-        await withGracefulShutdownHandler {
-            await withTaskCancellationHandler {
-                await sender.run()
-            } onCancel: {
+        let thread = SenderThread(priority: configuration.senderPriority)
+        transport.start(on: thread.loop)
+        await withTaskExecutorPreference(thread) {
+            let sender = Sender(client: self, thread: thread)
+            await withGracefulShutdownHandler {
+                await withTaskCancellationHandler {
+                    await sender.run()
+                } onCancel: {
+                    self.requestShutdown()
+                }
+            } onGracefulShutdown: {
                 self.requestShutdown()
             }
-        } onGracefulShutdown: {
-            self.requestShutdown()
         }
         stopped.store(true, ordering: .relaxed)
+        // Off the client's thread: its connections close on it, then it stops.
         await transport.shutdown()
-        try? await cpuPool.shutdownGracefully()
+        await thread.shutdown()
     }
 
     /// Asks the sender to flush and stop (what graceful shutdown does).
@@ -245,8 +241,12 @@ private final class Sender {
         if n > 0 { client.leftMemory.set(client.leftMemory.value + n) }
     }
 
-    init(client: SightlineClient) {
+    /// The client's own thread, where this runs.
+    let thread: SenderThread?
+
+    init(client: SightlineClient, thread: SenderThread?) {
         self.client = client
+        self.thread = thread
         let now = ContinuousClock.now
         self.nextAttemptAt = now
         self.nextProbeAt = now
@@ -302,7 +302,7 @@ private final class Sender {
                     inFlight = 0
                     publishPending()
                 }
-                let payload = await encode(batch)
+                let payload = encode(batch)
                 if pastDeadline || (offline && clock.now < nextAttemptAt) {
                     await backlog([(payload, batch.count)])
                     continue
@@ -323,9 +323,9 @@ private final class Sender {
         let rest = nextBatch(max: Int.max) + nextBatch(max: Int.max)
         if !rest.isEmpty {
             if client.spool != nil {
-                await backlog([(await encode(rest), rest.count)])
+                await backlog([(encode(rest), rest.count)])
             } else {
-                held.append((await encode(rest), rest.count))
+                held.append((encode(rest), rest.count))
             }
         }
         if !held.isEmpty {
@@ -343,15 +343,18 @@ private final class Sender {
         !held.isEmpty || !(client.spool?.isEmpty ?? true)
     }
 
-    /// Encodes (and redacts) a batch on the client's low-priority thread; inline when that
-    /// thread is not running (before ``SightlineClient/run()`` or after it ended).
-    func encode(_ batch: [APIEvent]) async -> [UInt8] {
-        let encoder = client.encoder
-        if let payload = try? await client.cpuPool.runIfActive({ EventEncoder.encodeBatch(batch, with: encoder) }) {
-            return payload
+    /// Encodes (and redacts) a batch, on the client's thread where the sender runs.
+    func encode(_ batch: [APIEvent]) -> [UInt8] {
+        if !encodedBefore {
+            encodedBefore = true
+            let (policy, nice) = SenderThread.currentThreadScheduling()
+            let onSenderThread = thread?.loop.inEventLoop ?? false
+            client.firstEncode.withLock { $0 = (policy, nice, onSenderThread) }
         }
-        return EventEncoder.encodeBatch(batch, with: encoder)
+        return EventEncoder.encodeBatch(batch, with: client.encoder)
     }
+
+    var encodedBefore = false
 
     func markOnline() {
         if offline {
@@ -411,7 +414,7 @@ private final class Sender {
         while all ? pendingCount > 0 : pendingCount >= config.batchSize {
             let batch = nextBatch(max: config.batchSize)
             if batch.isEmpty { break }
-            await backlog([(await encode(batch), batch.count)])
+            await backlog([(encode(batch), batch.count)])
             lastFlush = clock.now
         }
     }

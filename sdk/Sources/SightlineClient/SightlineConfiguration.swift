@@ -45,6 +45,9 @@ public struct SightlineConfiguration: Sendable {
     public var exportMetrics: Bool
     /// Where exported counters go (default: the factory `MetricsSystem` was bootstrapped with).
     public var metricsFactory: (any MetricsFactory)?
+    /// How much CPU the client's thread (encoding, gzip, sending) may take from the app; by
+    /// default only time the app does not want (see ``SenderPriority``).
+    public var senderPriority: SenderPriority
     public var logger: Logger
 
     public init(
@@ -66,6 +69,7 @@ public struct SightlineConfiguration: Sendable {
         shutdownTimeout: Duration = .seconds(10),
         redaction: RedactionPolicy = RedactionPolicy(),
         exportMetrics: Bool = false,
+        senderPriority: SenderPriority = .idle,
         logger: Logger = Logger(label: "sightline.sdk")
     ) throws(SightlineClientError) {
         guard !endpoints.isEmpty else {
@@ -96,6 +100,7 @@ public struct SightlineConfiguration: Sendable {
         self.shutdownTimeout = shutdownTimeout
         self.redaction = redaction
         self.exportMetrics = exportMetrics
+        self.senderPriority = senderPriority
         self.logger = logger
     }
 }

@@ -76,6 +76,32 @@ struct ClientDeliveryTests {
         }
     }
 
+    @Test(
+        "batches are encoded on the client's own thread, at the configured priority",
+        arguments: [SenderPriority.idle, .low, .normal]
+    )
+    func senderThreadPriority(priority: SenderPriority) async throws {
+        let server = try await FakeSightline()
+        defer { Task { await server.stop() } }
+        var config = try fastConfiguration([server.url], batchSize: 5)
+        config.senderPriority = priority
+        let client = try SightlineClient(configuration: config)
+        try await withRunningClient(client) {
+            for e in makeEvents(5) { client.enqueue(e) }
+            await eventually("5 acknowledged") { client.counters.snapshot().acknowledged == 5 }
+        }
+        let seen = try #require(client.firstEncode.withLock { $0 })
+        #expect(seen.onSenderThread, "the batch was encoded on another thread")
+        #if os(Linux)
+        // The test process runs at the default policy (SCHED_OTHER = 0) and nice 0.
+        switch priority {
+        case .idle: #expect(seen.policy == SenderThread.schedIdle)
+        case .low: #expect(seen.policy == 0 && seen.nice == 10)
+        case .normal: #expect(seen.policy == 0 && seen.nice == 0)
+        }
+        #endif
+    }
+
     @Test("graceful shutdown sends what is still queued")
     func shutdownFlush() async throws {
         let server = try await FakeSightline()

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// What happened to one batch sent to one endpoint.
 enum DeliveryOutcome: Sendable, Equatable {
     /// The server answered with per-event verdicts: `accepted` events are durable, `rejected`
@@ -20,6 +22,8 @@ protocol EventTransport: Sendable {
     func send(_ ndjson: [UInt8], count: Int, to endpoint: Endpoint) async -> DeliveryOutcome
     /// True when `endpoint` answers its health check.
     func probe(_ endpoint: Endpoint) async -> Bool
+    /// Names the event loop the connections should use (the client's own thread).
+    func start(on eventLoopGroup: any EventLoopGroup)
     func shutdown() async
 }
 

@@ -20,12 +20,10 @@ final class HTTPTransport: EventTransport {
     /// Created on first use and shut down by ``shutdown()``, so that a client that is never run
     /// owns no connection pool (AsyncHTTPClient traps when one is deinitialised while running).
     private let httpClient = Mutex<HTTPClient?>(nil)
+    /// Where the connections live: the client's own thread once ``start(on:)`` named it.
+    private let eventLoopGroup = Mutex<(any EventLoopGroup)?>(nil)
 
-    /// Where compression runs (the client's low-priority thread).
-    let cpuPool: NIOThreadPool?
-
-    init(ingestKey: String, gzip: Bool, timeout: Duration, connectTimeout: Duration, cpuPool: NIOThreadPool? = nil) {
-        self.cpuPool = cpuPool
+    init(ingestKey: String, gzip: Bool, timeout: Duration, connectTimeout: Duration) {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .init(connectTimeout), read: .init(timeout))
         configuration.connectionPool = .init(idleTimeout: .seconds(30))
@@ -36,10 +34,16 @@ final class HTTPTransport: EventTransport {
         self.timeout = timeout
     }
 
+    func start(on eventLoopGroup: any EventLoopGroup) {
+        self.eventLoopGroup.withLock { $0 = eventLoopGroup }
+    }
+
     var client: HTTPClient {
-        httpClient.withLock { c in
+        let named: (any EventLoopGroup)? = eventLoopGroup.withLock { $0 }
+        let group = named ?? MultiThreadedEventLoopGroup.singleton
+        return httpClient.withLock { c in
             if let c { return c }
-            let new = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
+            let new = HTTPClient(eventLoopGroup: group, configuration: configuration)
             c = new
             return new
         }
@@ -51,21 +55,11 @@ final class HTTPTransport: EventTransport {
         request.headers.add(name: "Authorization", value: "Bearer \(ingestKey)")
         request.headers.add(name: "Content-Type", value: "application/x-ndjson")
         var body = ByteBuffer(bytes: ndjson)
-        if gzip {
-            let compress: @Sendable () -> ByteBuffer? = {
-                var raw = ByteBuffer(bytes: ndjson)
-                return try? raw.compress(with: .gzip(configuration: .init(compressionLevel: 1)))
-            }
-            let compressed: ByteBuffer?
-            if let cpuPool, let done = try? await cpuPool.runIfActive(compress) {
-                compressed = done
-            } else {
-                compressed = compress()
-            }
-            if let compressed {
-                request.headers.add(name: "Content-Encoding", value: "gzip")
-                body = compressed
-            }
+        // Compressed where this runs: the sender's task, on the client's own thread.
+        var raw = body
+        if gzip, let compressed = try? raw.compress(with: .gzip(configuration: .init(compressionLevel: 1))) {
+            request.headers.add(name: "Content-Encoding", value: "gzip")
+            body = compressed
         }
         request.body = .bytes(body)
         do {
