@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Overhead of SightlineMiddleware on a Hummingbird hello-world, under wrk (docs/BENCHMARKS.md,
-# "Swift SDK overhead"). Three apps run side by side, identical but for the middleware:
+# "Swift SDK overhead"). Four apps run side by side, identical but for the middleware:
 #   plain      no middleware
-#   sightline  SightlineMiddleware capturing every request (default options)
-#   sampled    the same with sampleRate 0.1
+#   sightline  SightlineMiddleware capturing every request (default options: the client's
+#              thread at senderPriority .idle)
+#   low        the same with senderPriority .low (nice 10)
+#   sampled    the default with sampleRate 0.1
 # wrk loads one at a time, in rotating order, ROUNDS times per scenario; figures are medians.
 #
 #   sdk/Benchmarks/run-overhead.sh [ROUNDS] [DURATION]      (defaults: 5 rounds of 10s)
@@ -12,14 +14,17 @@
 # load), "paced" (32 connections, 2 ms pause between requests on each: a fixed offered load far
 # below saturation, where added latency shows), "one-connection" (serial requests).
 # cpu_us_per_req is the app process's user+system CPU time divided by the requests it served
-# (it includes the client's sending). The middleware's client sends to a local sink that
+# (it includes the client's sending). captured_pct is the share of the run's requests the client
+# enqueued (the rest were dropped: memory queue full; for sampled, 10 % is all of them), read
+# from the app's /_counters before and after the run. The middleware's client sends to a local sink that
 # acknowledges every batch, so the receiving side is never the bottleneck.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-5}
 DURATION=${2:-10s}
 SINK_PORT=18190
-declare -A PORT=([plain]=18181 [sightline]=18182 [sampled]=18183)
+MODES="plain sightline low sampled"
+declare -A PORT=([plain]=18181 [sightline]=18182 [low]=18184 [sampled]=18183)
 declare -A PID
 
 swift build -c release --product SDKOverheadBench >/dev/null 2>&1
@@ -32,9 +37,11 @@ SINK=$!
 PID[plain]=$!
 "$BIN" app --port ${PORT[sightline]} --sightline "http://127.0.0.1:$SINK_PORT" >"$OUT/sightline.log" 2>&1 &
 PID[sightline]=$!
+"$BIN" app --port ${PORT[low]} --sightline "http://127.0.0.1:$SINK_PORT" --sender-priority low >"$OUT/low.log" 2>&1 &
+PID[low]=$!
 "$BIN" app --port ${PORT[sampled]} --sightline "http://127.0.0.1:$SINK_PORT" --sample-rate 0.1 >"$OUT/sampled.log" 2>&1 &
 PID[sampled]=$!
-trap 'kill ${PID[plain]} ${PID[sightline]} ${PID[sampled]} 2>/dev/null; sleep 1; kill $SINK 2>/dev/null' EXIT
+trap 'kill ${PID[plain]} ${PID[sightline]} ${PID[low]} ${PID[sampled]} 2>/dev/null; sleep 1; kill $SINK 2>/dev/null' EXIT
 sleep 2
 
 HZ=$(getconf CLK_TCK)
@@ -42,21 +49,29 @@ ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 # µs from wrk's "1.23ms" style figures.
 to_us() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); print v } else if (v ~ /ms$/) { sub(/ms$/,"",v); print v*1000 } else if (v ~ /s$/) { sub(/s$/,"",v); print v*1000000 } }'; }
 
+# Events the app's client has enqueued so far (0 for the plain app).
+enqueued() {
+    [ "$1" = plain ] && { echo 0; return; }
+    curl -s "http://127.0.0.1:${PORT[$1]}/_counters" | sed -n 's/.*enqueued=\([0-9]*\).*/\1/p'
+}
+
 run() {  # run <mode> <connections> <duration> [wrk options...]
     local mode=$1 conns=$2 duration=$3
     shift 3
-    local before after result rps p50 p99 reqs
+    local before after result rps p50 p99 reqs enq0 enq1
+    enq0=$(enqueued "$mode")
     before=$(ticks "${PID[$mode]}")
     # A browser-like User-Agent and a query string, so that events carry what real ones do.
     result=$(wrk -t1 -c"$conns" -d"$duration" --latency "$@" \
         -H "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0" \
         "http://127.0.0.1:${PORT[$mode]}/?page=2&sort=asc")
     after=$(ticks "${PID[$mode]}")
+    enq1=$(enqueued "$mode")
     reqs=$(echo "$result" | awk '/requests in/ {print $1}')
     rps=$(echo "$result" | awk '/Requests\/sec/ {print $2}')
     p50=$(echo "$result" | awk '$1=="50%" {print $2}' | to_us)
     p99=$(echo "$result" | awk '$1=="99%" {print $2}' | to_us)
-    echo "$mode $rps $p50 $p99 $(awk -v t=$((after - before)) -v hz="$HZ" -v n="$reqs" 'BEGIN {printf "%.2f", t * 1000000 / hz / n}')"
+    echo "$mode $rps $p50 $p99 $(awk -v t=$((after - before)) -v hz="$HZ" -v n="$reqs" 'BEGIN {printf "%.2f", t * 1000000 / hz / n}') $(awk -v e=$((enq1 - enq0)) -v n="$reqs" 'BEGIN {printf "%.1f", e * 100 / n}')"
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
@@ -68,25 +83,27 @@ for scenario in ${SCENARIOS:-saturation paced one-connection}; do
         paced) conns=32; extra=(-s Benchmarks/pace.lua) ;;
         one-connection) conns=1; extra=() ;;
     esac
-    for mode in plain sightline sampled; do run "$mode" "$conns" 3s "${extra[@]}" >/dev/null; done  # warm-up
+    for mode in $MODES; do run "$mode" "$conns" 3s "${extra[@]}" >/dev/null; done  # warm-up
     : >"$OUT/$scenario.txt"
     for round in $(seq 1 "$ROUNDS"); do
-        case $((round % 3)) in
-            1) order="plain sightline sampled" ;;
-            2) order="sightline sampled plain" ;;
-            0) order="sampled plain sightline" ;;
+        case $((round % 4)) in
+            1) order="plain sightline low sampled" ;;
+            2) order="sightline low sampled plain" ;;
+            3) order="low sampled plain sightline" ;;
+            0) order="sampled plain sightline low" ;;
         esac
         for mode in $order; do
             echo "$scenario round $round $(run "$mode" "$conns" "$DURATION" "${extra[@]}")" | tee -a "$OUT/$scenario.txt"
         done
     done
-    for mode in plain sightline sampled; do
+    for mode in $MODES; do
         col() { awk -v m="$mode" -v c="$1" '$4==m {print $c}' "$OUT/$scenario.txt" | median; }
-        echo "MEDIAN $scenario $mode req/s=$(col 5) p50_us=$(col 6) p99_us=$(col 7) cpu_us_per_req=$(col 8)"
+        echo "MEDIAN $scenario $mode req/s=$(col 5) p50_us=$(col 6) p99_us=$(col 7) cpu_us_per_req=$(col 8) captured_pct=$(col 9)"
     done
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-kill -TERM "${PID[sightline]}" "${PID[sampled]}"
+kill -TERM "${PID[sightline]}" "${PID[low]}" "${PID[sampled]}"
 sleep 2
 echo "sightline app: $(grep counters "$OUT/sightline.log" || echo 'no counters line')"
+echo "low app:       $(grep counters "$OUT/low.log" || echo 'no counters line')"
 echo "sampled app:   $(grep counters "$OUT/sampled.log" || echo 'no counters line')"

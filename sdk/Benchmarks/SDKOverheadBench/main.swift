@@ -104,8 +104,11 @@ default:
         if !captureOnly { services.append(client) }
         let capture = try CaptureOptions(sampleRate: Double(options["sample-rate"] ?? "1") ?? 1)
         router.add(middleware: SightlineMiddleware(client: client, options: capture))
-        // Printed at the end so that a run can be checked (every request acknowledged).
-        counters = { client.counters.snapshot().description }
+        // Printed at the end so that a run can be checked (every request acknowledged), and
+        // served at /_counters so that the script can count, per run, the requests captured.
+        let snapshot: @Sendable () -> String = { client.counters.snapshot().description }
+        counters = snapshot
+        router.get("/_counters") { _, _ in snapshot() }
     }
     router.get("/") { _, _ in "Hello, World!" }
     let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)

@@ -111,6 +111,16 @@ public final class SightlineClient: Service, Sendable {
         }
     }
 
+    /// Whether a request should be captured at all: false (and the event counted as dropped)
+    /// while the memory queue is full, so that a middleware does not build an event that
+    /// ``enqueue(_:)`` would drop. Costs one atomic load while there is room. (A request that
+    /// a route-template exclusion would have skipped later is counted too.)
+    public func shouldCapture() -> Bool {
+        guard queue.isFull else { return true }
+        counters.add(.dropped)
+        return false
+    }
+
     /// Sends what is queued without waiting for a full batch or the flush interval, and waits
     /// until every event enqueued before the call has left memory: acknowledged or rejected by a
     /// server, written to the disk spool, or dropped (and counted). For scripts and jobs that
@@ -336,7 +346,7 @@ private final class Sender {
             publishPending()
             logger.error("Sightline: no endpoint reachable at shutdown and no spool configured; events dropped", metadata: ["sdk.events": "\(lost)"])
         }
-        reportDrops()
+        reportDrops(force: true)
     }
 
     var hasBacklog: Bool {
@@ -570,13 +580,23 @@ private final class Sender {
         await client.queue.wait(until: deadline)
     }
 
-    func reportDrops() {
+    /// Logs new drops, at most once per ``dropReportInterval`` (under sustained overload they
+    /// grow with every batch).
+    func reportDrops(force: Bool = false) {
         let dropped = client.counters.value(.dropped)
-        if dropped > lastDropped {
-            logger.warning("Sightline dropped events (memory queue or spool full)", metadata: ["sdk.dropped.total": "\(dropped)", "sdk.dropped.new": "\(dropped - lastDropped)"])
-            lastDropped = dropped
-        }
+        guard dropped > lastDropped else { return }
+        let now = clock.now
+        if !force, let last = lastDropReport, now < last.advanced(by: Self.dropReportInterval) { return }
+        lastDropReport = now
+        logger.warning(
+            "Sightline dropped events: the memory queue was full (the sender fell behind: the CPU is saturated and senderPriority is .idle, or Sightline is slow or unreachable without a spool) or the spool was full",
+            metadata: ["sdk.dropped.total": "\(dropped)", "sdk.dropped.new": "\(dropped - lastDropped)"]
+        )
+        lastDropped = dropped
     }
+
+    var lastDropReport: ContinuousClock.Instant?
+    static let dropReportInterval: Duration = .seconds(10)
 }
 
 extension SightlineClient {

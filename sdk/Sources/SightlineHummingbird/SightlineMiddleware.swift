@@ -15,7 +15,8 @@ import SightlineClient
 ///   handlers are rethrown as they were (and recorded with their status: the
 ///   `HTTPResponseError`'s, else 500).
 /// - Nothing on the request path waits for the network or the disk: the event is handed to the
-///   client's memory queue with a non-blocking `enqueue`.
+///   client's memory queue with a non-blocking `enqueue`. While that queue is full
+///   (`shouldCapture()`), requests are not captured at all and are counted as dropped.
 /// - Response bodies are never buffered or delayed. A body of known length that is not captured
 ///   is left untouched (Hummingbird writes in-memory bodies with head and end in one go) and the
 ///   event is recorded when the handler returns, its size from the length. A stream of unknown
@@ -63,7 +64,7 @@ public struct SightlineMiddleware<Context: RequestContext>: RouterMiddleware {
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
-        guard !options.isExcluded(path: path), let weight = options.sample() else {
+        guard !options.isExcluded(path: path), let weight = options.sample(), client.shouldCapture() else {
             return try await next(request, context)
         }
         return try await capture(request, context: context, path: path, weight: weight, next: next)

@@ -13,6 +13,8 @@ import Vapor
 ///   further down the chain are rethrown as they were (and recorded with the `AbortError`'s
 ///   status, else 500).
 /// - Nothing on the request path waits for the network or the disk (a non-blocking `enqueue`).
+///   While the client's memory queue is full (`shouldCapture()`), requests are not captured at
+///   all and are counted as dropped.
 /// - Streamed bodies (`Response.Body(stream:)`, `asyncStream`, files) are never buffered or
 ///   delayed. Vapor gives middleware no hook at the end of a stream, so for those the event is
 ///   recorded when the middleware returns, with the declared length when there is one and the
@@ -51,7 +53,7 @@ public struct SightlineMiddleware: AsyncMiddleware {
 
     public func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let path = request.url.path.isEmpty ? "/" : request.url.path
-        guard !options.isExcluded(path: path), let weight = options.sample() else {
+        guard !options.isExcluded(path: path), let weight = options.sample(), client.shouldCapture() else {
             return try await next.respond(to: request)
         }
         let start = ContinuousClock.now

@@ -142,6 +142,51 @@ struct MiddlewareBehaviourTests {
         try await http.shutdown()
     }
 
+    @Test("a full memory queue: requests are served as usual, not captured, and counted as dropped (Hummingbird and Vapor)")
+    func fullQueueSkipsCapture() async throws {
+        func smallClient() throws -> SightlineClient {
+            try SightlineClient(configuration: SightlineConfiguration(endpoints: ["http://127.0.0.1:9"], ingestKey: "k", service: "behaviour", batchSize: 2, queueCapacity: 3))
+        }
+        let http = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+        func check(_ client: SightlineClient, _ base: String) async throws {
+            for i in 0..<8 { #expect(try await get(http, base + "/items/\(i)") == (200, "item")) }
+            // The last event can be recorded a moment after its response reached the test.
+            let deadline = ContinuousClock.now.advanced(by: .seconds(5))
+            while client.counters.snapshot().enqueued + client.counters.snapshot().dropped < 8, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            let s = client.counters.snapshot()
+            #expect(s.enqueued == 3 && s.dropped == 5, "\(s)")
+            // The 4th request's event was refused by the queue; from then on capture is skipped.
+            #expect(!client.shouldCapture())
+            #expect(client.queue.takeAll().map(\.path) == ["/items/0", "/items/1", "/items/2"])
+            #expect(client.shouldCapture(), "capture resumes once the sender took the queue")
+            #expect(try await get(http, base + "/items/9") == (200, "item"))
+            #expect(await takeEvents(client, count: 1).map(\.path) == ["/items/9"])
+        }
+
+        let hummingbirdClient = try smallClient()
+        let router = Hummingbird.Router(context: E2EContext.self)
+        router.add(middleware: SightlineHummingbird.SightlineMiddleware(client: hummingbirdClient))
+        router.get("/items/:id") { _, _ in "item" }
+        try await withHummingbird(router) { base in try await check(hummingbirdClient, base) }
+
+        let vaporClient = try smallClient()
+        let app = try await Vapor.Application.make(.testing)
+        app.logger.logLevel = .critical
+        app.middleware.use(SightlineVapor.SightlineMiddleware(client: vaporClient))
+        app.get("items", ":id") { _ in "item" }
+        try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+        do {
+            try await check(vaporClient, "http://127.0.0.1:\(app.http.server.shared.localAddress?.port ?? 0)")
+        } catch {
+            Issue.record(error)
+        }
+        try await http.shutdown()
+        await app.server.shutdown()
+        try await app.asyncShutdown()
+    }
+
     @Test("Hummingbird: a thrown HTTPError keeps its status for the client and is recorded with it; X-Forwarded-For only from trusted proxies")
     func hummingbirdErrorsAndProxies() async throws {
         let client = try queueOnlyClient()

@@ -30,6 +30,10 @@ final class EventQueue: Sendable {
     let capacity: Int
     let batchSize: Int
     private let state = Mutex(State())
+    /// True from the moment an offer finds the queue full until the sender next takes it: read
+    /// without the lock by ``isFull``, so a request can skip capturing an event that would be
+    /// refused.
+    private let full = Atomic<Bool>(false)
 
     init(capacity: Int, batchSize: Int) {
         self.capacity = capacity
@@ -39,7 +43,10 @@ final class EventQueue: Sendable {
     /// Appends `event`; false when the queue is full.
     func offer(_ event: APIEvent) -> Bool {
         let (accepted, signal) = state.withLock { s -> (Bool, Bool) in
-            guard s.count < capacity else { return (false, false) }
+            guard s.count < capacity else {
+                full.store(true, ordering: .relaxed)
+                return (false, false)
+            }
             s.events.append(event)
             s.acceptedTotal += 1
             if s.count >= batchSize, !s.signalled {
@@ -62,9 +69,14 @@ final class EventQueue: Sendable {
         state.withLock { s in
             swap(&s.events, &storage)
             s.signalled = false
+            full.store(false, ordering: .relaxed)
         }
         return storage
     }
+
+    /// True when the last offer was refused and the sender has not taken the queue since (a
+    /// hint, read without the lock: an offer still decides under it).
+    var isFull: Bool { full.load(ordering: .relaxed) }
 
     var count: Int { state.withLock { $0.count } }
 
