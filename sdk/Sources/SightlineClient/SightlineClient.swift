@@ -27,9 +27,9 @@ import Synchronization
 ///   when that is full, counts the event as dropped.
 /// - Events leave the process only through the sender task started by ``run()``, redacted by the
 ///   configured ``RedactionPolicy``, in NDJSON batches (gzip) to `POST /v1/events`. That task,
-///   with its redaction, encoding, compression and HTTP connections, runs on the client's own
-///   thread (``SenderThread``) at ``SightlineConfiguration/senderPriority``, by default only on
-///   CPU time the app does not want.
+///   with its redaction, encoding and compression, runs on the client's own thread
+///   (``SenderThread``) at ``SightlineConfiguration/senderPriority``, by default only on CPU
+///   time the app does not want; its HTTP connections on a second thread of its own.
 /// - Each event has a client-set id, so retries, fail-overs and spool replays never store it twice.
 /// - An event is forgotten only when a server acknowledged or rejected it, or it was dropped
 ///   (counted): never silently.
@@ -155,7 +155,7 @@ public final class SightlineClient: Service, Sendable {
             throw SightlineClientError.invalidConfiguration("SightlineClient.run() was called twice; add the client to one ServiceGroup only")
         }
         let thread = SenderThread(priority: configuration.senderPriority)
-        transport.start(on: thread.loop)
+        transport.start(on: thread.ioGroup)
         await withTaskExecutorPreference(thread) {
             let sender = Sender(client: self, thread: thread)
             await withGracefulShutdownHandler {

@@ -22,7 +22,7 @@ protocol EventTransport: Sendable {
     func send(_ ndjson: [UInt8], count: Int, to endpoint: Endpoint) async -> DeliveryOutcome
     /// True when `endpoint` answers its health check.
     func probe(_ endpoint: Endpoint) async -> Bool
-    /// Names the event loop the connections should use (the client's own thread).
+    /// Names the event loop group the connections should use (the client's I/O thread).
     func start(on eventLoopGroup: any EventLoopGroup)
     func shutdown() async
 }

@@ -20,7 +20,7 @@ final class HTTPTransport: EventTransport {
     /// Created on first use and shut down by ``shutdown()``, so that a client that is never run
     /// owns no connection pool (AsyncHTTPClient traps when one is deinitialised while running).
     private let httpClient = Mutex<HTTPClient?>(nil)
-    /// Where the connections live: the client's own thread once ``start(on:)`` named it.
+    /// Where the connections live: the client's I/O thread once ``start(on:)`` named it.
     private let eventLoopGroup = Mutex<(any EventLoopGroup)?>(nil)
 
     init(ingestKey: String, gzip: Bool, timeout: Duration, connectTimeout: Duration) {

@@ -20,25 +20,30 @@ public enum SenderPriority: Sendable, Hashable {
     case normal
 }
 
-/// The client's own thread: the sender's loop, redaction, encoding, gzip and the client's HTTP
-/// connections all run on it, at ``SenderPriority``, never on the app's threads.
+/// The client's own threads, never the app's: one for the work, one for the connections.
 ///
 /// Invariants:
-/// - It is a `TaskExecutor` for the sender task (task executor preference), and the event loop
-///   of the client's `HTTPClient`, so a batch is encoded, compressed, sent and its answer read
-///   without a hop to the app's Swift concurrency pool or event loops (whose threads serve
-///   requests).
-/// - The priority is set once, on the thread itself, before any job runs on it. Lowering a
+/// - The work thread is the `TaskExecutor` of the sender task (task executor preference): the
+///   sender's loop, redaction, encoding and gzip run on it, at ``SenderPriority``, without a hop
+///   to the app's Swift concurrency pool or event loops (whose threads serve requests).
+/// - The client's `HTTPClient` lives on the I/O thread, at the app's priority: writing a batch
+///   and reading the answer take little CPU, and connect and read timeouts must not fire because
+///   a starved work thread (``SenderPriority/idle`` on a saturated CPU) could not run.
+/// - The priority is set once, on the work thread itself, before any job runs on it. Lowering a
 ///   thread's priority needs no privilege; when it is refused anyway, the thread keeps the app's.
-/// - Created by ``SightlineClient/run()`` and shut down when it returns (from outside the thread).
+/// - Created by ``SightlineClient/run()`` and shut down when it returns (from outside them).
 final class SenderThread: TaskExecutor, Sendable {
-    let group: MultiThreadedEventLoopGroup
+    private let group: MultiThreadedEventLoopGroup
+    /// The work thread's event loop (its job queue).
     let loop: any EventLoop
+    /// Where the client's connections live.
+    let ioGroup: MultiThreadedEventLoopGroup
 
     init(priority: SenderPriority) {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.group = group
         self.loop = group.next()
+        self.ioGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         loop.execute { Self.apply(priority) }
     }
 
@@ -49,6 +54,7 @@ final class SenderThread: TaskExecutor, Sendable {
 
     func shutdown() async {
         try? await group.shutdownGracefully()
+        try? await ioGroup.shutdownGracefully()
     }
 
     /// Applies `priority` to the calling thread (on Linux both calls act on the calling thread
