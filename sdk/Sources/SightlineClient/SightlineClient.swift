@@ -214,20 +214,15 @@ private final class Sender {
     /// Events waiting in memory: the queue's and the sender's own copy.
     var pendingCount: Int { client.queue.count + (local.count - localIndex) }
 
-    /// The next batch of at most `max` events, oldest first.
-    func nextBatch(max: Int) -> [APIEvent] {
+    /// The next batch of at most `max` events, oldest first: a slice of the sender's copy, so
+    /// that no event is copied (and released twice) on the way to the encoder.
+    func nextBatch(max: Int) -> ArraySlice<APIEvent> {
         if localIndex >= local.count {
             local = client.queue.takeAll()
             localIndex = 0
         }
         let n = min(max, local.count - localIndex)
-        let batch: [APIEvent]
-        if localIndex == 0, n == local.count {
-            batch = local   // all of it: handed over, not copied
-            local = []
-        } else {
-            batch = Array(local[localIndex..<(localIndex + n)])
-        }
+        let batch = local[localIndex..<(localIndex + n)]
         localIndex += n
         if localIndex >= local.count {
             local = []
@@ -330,7 +325,7 @@ private final class Sender {
             }
             await waitForWork(until: lastFlush.advanced(by: config.flushInterval))
         }
-        let rest = nextBatch(max: Int.max) + nextBatch(max: Int.max)
+        let rest = Array(nextBatch(max: Int.max)) + nextBatch(max: Int.max)
         if !rest.isEmpty {
             if client.spool != nil {
                 await backlog([(encode(rest), rest.count)])
@@ -354,7 +349,7 @@ private final class Sender {
     }
 
     /// Encodes (and redacts) a batch, on the client's thread where the sender runs.
-    func encode(_ batch: [APIEvent]) -> [UInt8] {
+    func encode(_ batch: some RandomAccessCollection<APIEvent>) -> [UInt8] {
         if !encodedBefore {
             encodedBefore = true
             let (policy, nice) = SenderThread.currentThreadScheduling()

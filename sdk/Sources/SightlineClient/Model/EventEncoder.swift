@@ -9,7 +9,7 @@ struct EventEncoder: Sendable {
     let policy: RedactionPolicy
 
     /// NDJSON lines of `events`, one after the other.
-    static func encodeBatch(_ events: [APIEvent], with encoder: EventEncoder) -> [UInt8] {
+    static func encodeBatch(_ events: some RandomAccessCollection<APIEvent>, with encoder: EventEncoder) -> [UInt8] {
         var payload: [UInt8] = []
         payload.reserveCapacity(events.count * 400)
         for index in events.indices { encoder.encode(events[index], into: &payload) }
