@@ -26,10 +26,10 @@ import Synchronization
 /// - ``enqueue(_:)`` never waits and never does I/O: it appends to a bounded memory queue, or,
 ///   when that is full, counts the event as dropped.
 /// - Events leave the process only through the sender task started by ``run()``, redacted by the
-///   configured ``RedactionPolicy``, in NDJSON batches (gzip) to `POST /v1/events`. That task,
-///   with its redaction, encoding and compression, runs on the client's own thread
-///   (``SenderThread``) at ``SightlineConfiguration/senderPriority``, by default only on CPU
-///   time the app does not want; its HTTP connections on a second thread of its own.
+///   configured ``RedactionPolicy``, in NDJSON batches (gzip) to `POST /v1/events`. That task
+///   and its HTTP connections run on a thread of the client's own (``SenderThread``); the CPU
+///   work (redaction, encoding, compression) on a second one at
+///   ``SightlineConfiguration/senderPriority``, by default only on CPU time nothing else wants.
 /// - Each event has a client-set id, so retries, fail-overs and spool replays never store it twice.
 /// - An event is forgotten only when a server acknowledged or rejected it, or it was dropped
 ///   (counted): never silently.
@@ -69,7 +69,7 @@ public final class SightlineClient: Service, Sendable {
     /// Turns of the sender's loop, for tests that check it sleeps when idle.
     let senderIterations = Atomic<Int>(0)
     /// Where the first batch was encoded: the thread's scheduling policy and nice value, and
-    /// whether it was the client's own thread (for tests of ``SenderPriority``).
+    /// whether it was the client's work thread (for tests of ``SenderPriority``).
     let firstEncode = Mutex<(policy: Int32, nice: Int32, onSenderThread: Bool)?>(nil)
 
     /// - Throws: ``SightlineClientError`` when the spool directory cannot be opened.
@@ -155,7 +155,7 @@ public final class SightlineClient: Service, Sendable {
             throw SightlineClientError.invalidConfiguration("SightlineClient.run() was called twice; add the client to one ServiceGroup only")
         }
         let thread = SenderThread(priority: configuration.senderPriority)
-        transport.start(on: thread.ioGroup)
+        transport.start(on: thread)
         await withTaskExecutorPreference(thread) {
             let sender = Sender(client: self, thread: thread)
             await withGracefulShutdownHandler {
@@ -168,8 +168,17 @@ public final class SightlineClient: Service, Sendable {
                 self.requestShutdown()
             }
         }
+        // Events enqueued after the sender's last take are never sent: counted as dropped, and
+        // every later one is refused (and counted) too.
+        let late = queue.close()
+        if late > 0 {
+            counters.add(.dropped, late)
+            leftMemory.set(leftMemory.value + late)
+            configuration.logger.warning("Sightline: events enqueued while the client stopped were dropped", metadata: ["sdk.events": "\(late)"])
+        }
         stopped.store(true, ordering: .relaxed)
-        // Off the client's thread: its connections close on it, then it stops.
+        // From outside the client's threads: the connections close on the I/O thread, then
+        // both threads stop.
         await transport.shutdown()
         await thread.shutdown()
     }
@@ -307,7 +316,7 @@ private final class Sender {
                     inFlight = 0
                     publishPending()
                 }
-                let payload = encode(batch)
+                let payload = await encode(batch)
                 if pastDeadline || (offline && clock.now < nextAttemptAt) {
                     await backlog([(payload, batch.count)])
                     continue
@@ -325,12 +334,12 @@ private final class Sender {
             }
             await waitForWork(until: lastFlush.advanced(by: config.flushInterval))
         }
-        let rest = Array(nextBatch(max: Int.max)) + nextBatch(max: Int.max)
+        let rest = nextBatch(max: Int.max) + nextBatch(max: Int.max)
         if !rest.isEmpty {
             if client.spool != nil {
-                await backlog([(encode(rest), rest.count)])
+                await backlog([(await encode(rest), rest.count)])
             } else {
-                held.append((encode(rest), rest.count))
+                held.append((await encode(rest), rest.count))
             }
         }
         if !held.isEmpty {
@@ -348,18 +357,22 @@ private final class Sender {
         !held.isEmpty || !(client.spool?.isEmpty ?? true)
     }
 
-    /// Encodes (and redacts) a batch, on the client's thread where the sender runs.
-    func encode(_ batch: some RandomAccessCollection<APIEvent>) -> [UInt8] {
-        if !encodedBefore {
-            encodedBefore = true
-            let (policy, nice) = SenderThread.currentThreadScheduling()
-            let onSenderThread = thread?.loop.inEventLoop ?? false
-            client.firstEncode.withLock { $0 = (policy, nice, onSenderThread) }
+    /// Encodes (and redacts) a batch on the client's work thread; inline when there is none.
+    func encode(_ batch: ArraySlice<APIEvent>) async -> [UInt8] {
+        let encoder = client.encoder
+        guard let thread else { return EventEncoder.encodeBatch(batch, with: encoder) }
+        let client = self.client
+        let workLoop = thread.workLoop
+        return await thread.work {
+            client.firstEncode.withLock { seen in
+                if seen == nil {
+                    let (policy, nice) = SenderThread.currentThreadScheduling()
+                    seen = (policy, nice, workLoop.inEventLoop)
+                }
+            }
+            return EventEncoder.encodeBatch(batch, with: encoder)
         }
-        return EventEncoder.encodeBatch(batch, with: client.encoder)
     }
-
-    var encodedBefore = false
 
     func markOnline() {
         if offline {
@@ -419,7 +432,7 @@ private final class Sender {
         while all ? pendingCount > 0 : pendingCount >= config.batchSize {
             let batch = nextBatch(max: config.batchSize)
             if batch.isEmpty { break }
-            await backlog([(encode(batch), batch.count)])
+            await backlog([(await encode(batch), batch.count)])
             lastFlush = clock.now
         }
     }

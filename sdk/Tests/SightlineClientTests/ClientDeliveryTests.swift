@@ -77,7 +77,7 @@ struct ClientDeliveryTests {
     }
 
     @Test(
-        "batches are encoded on the client's own thread, at the configured priority",
+        "batches are encoded on the client's work thread, at the configured priority",
         arguments: [SenderPriority.idle, .low, .normal]
     )
     func senderThreadPriority(priority: SenderPriority) async throws {
@@ -91,7 +91,7 @@ struct ClientDeliveryTests {
             await eventually("5 acknowledged") { client.counters.snapshot().acknowledged == 5 }
         }
         let seen = try #require(client.firstEncode.withLock { $0 })
-        #expect(seen.onSenderThread, "the batch was encoded on another thread")
+        #expect(seen.onSenderThread, "the batch was encoded on another thread than the work thread")
         #if os(Linux)
         // The test process runs at the default policy (SCHED_OTHER = 0) and nice 0.
         switch priority {
@@ -363,6 +363,22 @@ struct ClientDeliveryTests {
         for e in makeEvents(8) { client.enqueue(e) }  // not running: nothing drains
         let s = client.counters.snapshot()
         #expect(s.enqueued == 5 && s.dropped == 3 && s.queued == 5)
+    }
+
+    @Test("after the client stopped, events are refused and counted as dropped, never left uncounted in memory")
+    func enqueueAfterStop() async throws {
+        let server = try await FakeSightline()
+        defer { Task { await server.stop() } }
+        let client = try SightlineClient(configuration: fastConfiguration([server.url], batchSize: 5))
+        try await withRunningClient(client) {
+            for e in makeEvents(5) { client.enqueue(e) }
+            await eventually("5 acknowledged") { client.counters.snapshot().acknowledged == 5 }
+        }
+        #expect(!client.shouldCapture())
+        for e in makeEvents(3) { client.enqueue(e) }
+        let s = client.counters.snapshot()
+        #expect(s.enqueued == 5 && s.acknowledged == 5 && s.dropped == 4 && s.queued == 0, "\(s)")
+        #expect(await client.flush(timeout: .milliseconds(50)), "nothing is left in memory")
     }
 
     @Test("when the spool is full too, events are dropped with a count")

@@ -1,5 +1,3 @@
-import NIOCore
-
 /// What happened to one batch sent to one endpoint.
 enum DeliveryOutcome: Sendable, Equatable {
     /// The server answered with per-event verdicts: `accepted` events are durable, `rejected`
@@ -22,8 +20,8 @@ protocol EventTransport: Sendable {
     func send(_ ndjson: [UInt8], count: Int, to endpoint: Endpoint) async -> DeliveryOutcome
     /// True when `endpoint` answers its health check.
     func probe(_ endpoint: Endpoint) async -> Bool
-    /// Names the event loop group the connections should use (the client's I/O thread).
-    func start(on eventLoopGroup: any EventLoopGroup)
+    /// Names the client's threads: connections on its I/O thread, compression on its work thread.
+    func start(on thread: SenderThread)
     func shutdown() async
 }
 

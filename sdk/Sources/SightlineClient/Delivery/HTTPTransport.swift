@@ -6,7 +6,8 @@ import NIOPosix
 import Synchronization
 
 /// Sends batches with AsyncHTTPClient: `POST /v1/events`, NDJSON, gzip (level 1: NDJSON of
-/// events compresses well even at the fastest level, and the CPU is the app's), bearer ingest key.
+/// events compresses well even at the fastest level, and the CPU is taken from the app's
+/// machine), bearer ingest key.
 ///
 /// Status mapping (Sightline's `docs/specs/events.md`): 200 and 400-with-verdicts are answers;
 /// 400 without verdicts and 415 refuse the batch; 413 asks for smaller batches; 401/403 mean a
@@ -20,8 +21,9 @@ final class HTTPTransport: EventTransport {
     /// Created on first use and shut down by ``shutdown()``, so that a client that is never run
     /// owns no connection pool (AsyncHTTPClient traps when one is deinitialised while running).
     private let httpClient = Mutex<HTTPClient?>(nil)
-    /// Where the connections live: the client's I/O thread once ``start(on:)`` named it.
-    private let eventLoopGroup = Mutex<(any EventLoopGroup)?>(nil)
+    /// The client's threads once ``start(on:)`` named them: connections on the I/O thread,
+    /// compression on the work thread.
+    private let thread = Mutex<SenderThread?>(nil)
 
     init(ingestKey: String, gzip: Bool, timeout: Duration, connectTimeout: Duration) {
         var configuration = HTTPClient.Configuration()
@@ -34,13 +36,12 @@ final class HTTPTransport: EventTransport {
         self.timeout = timeout
     }
 
-    func start(on eventLoopGroup: any EventLoopGroup) {
-        self.eventLoopGroup.withLock { $0 = eventLoopGroup }
+    func start(on thread: SenderThread) {
+        self.thread.withLock { $0 = thread }
     }
 
     var client: HTTPClient {
-        let named: (any EventLoopGroup)? = eventLoopGroup.withLock { $0 }
-        let group = named ?? MultiThreadedEventLoopGroup.singleton
+        let group: any EventLoopGroup = thread.withLock { $0?.ioGroup } ?? MultiThreadedEventLoopGroup.singleton
         return httpClient.withLock { c in
             if let c { return c }
             let new = HTTPClient(eventLoopGroup: group, configuration: configuration)
@@ -55,11 +56,21 @@ final class HTTPTransport: EventTransport {
         request.headers.add(name: "Authorization", value: "Bearer \(ingestKey)")
         request.headers.add(name: "Content-Type", value: "application/x-ndjson")
         var body = ByteBuffer(bytes: ndjson)
-        // Compressed where this runs: the sender's task, on the client's own thread.
-        var raw = body
-        if gzip, let compressed = try? raw.compress(with: .gzip(configuration: .init(compressionLevel: 1))) {
-            request.headers.add(name: "Content-Encoding", value: "gzip")
-            body = compressed
+        if gzip {
+            let compress: @Sendable () -> ByteBuffer? = { [body] in
+                var raw = body
+                return try? raw.compress(with: .gzip(configuration: .init(compressionLevel: 1)))
+            }
+            let compressed: ByteBuffer?
+            if let worker = thread.withLock({ $0 }) {
+                compressed = await worker.work(compress)
+            } else {
+                compressed = compress()
+            }
+            if let compressed {
+                request.headers.add(name: "Content-Encoding", value: "gzip")
+                body = compressed
+            }
         }
         request.body = .bytes(body)
         do {

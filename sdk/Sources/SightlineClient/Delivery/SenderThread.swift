@@ -7,11 +7,13 @@ import Glibc
 import Musl
 #endif
 
-/// How much CPU the client's own thread may take from the app (``SightlineConfiguration/senderPriority``).
+/// How much CPU the client's work thread (redaction, encoding, gzip) may take from the app
+/// (``SightlineConfiguration/senderPriority``).
 public enum SenderPriority: Sendable, Hashable {
-    /// Only CPU time that no app thread wants (Linux `SCHED_IDLE`): an app thread that wakes up
-    /// takes the core at once. Under sustained 100 % CPU the client gets almost no time, its
-    /// queue fills and new events are dropped (counted in `dropped`), the app is not slowed.
+    /// Only CPU time that no other thread of the machine (or of the container's CPU group) wants
+    /// (Linux `SCHED_IDLE`): an app thread that wakes up takes the core at once. Under sustained
+    /// 100 % CPU the client gets almost no time, its queue fills and requests are no longer
+    /// captured (counted in `dropped`); the app pays only for the requests still captured.
     case idle
     /// nice 10: about a tenth of a normal thread's share while the CPU is contended, so events
     /// keep flowing under overload at a small cost to the app.
@@ -20,47 +22,58 @@ public enum SenderPriority: Sendable, Hashable {
     case normal
 }
 
-/// The client's own threads, never the app's: one for the work, one for the connections.
+/// The client's own threads, never the app's: one for the CPU work, one for everything else.
 ///
 /// Invariants:
-/// - The work thread is the `TaskExecutor` of the sender task (task executor preference): the
-///   sender's loop, redaction, encoding and gzip run on it, at ``SenderPriority``, without a hop
-///   to the app's Swift concurrency pool or event loops (whose threads serve requests).
-/// - The client's `HTTPClient` lives on the I/O thread, at the app's priority: writing a batch
-///   and reading the answer take little CPU, and connect and read timeouts must not fire because
-///   a starved work thread (``SenderPriority/idle`` on a saturated CPU) could not run.
+/// - The work thread runs only self-contained CPU work handed to it by ``work(_:)`` (redaction,
+///   encoding, gzip), at ``SenderPriority``. It takes no lock that a request thread takes (the
+///   queue's, an event loop's job queue), so preempting it, which `SCHED_IDLE` allows at any
+///   moment, can never leave a request thread waiting for it.
+/// - The I/O thread, at the app's priority, is the `TaskExecutor` of the sender task (task
+///   executor preference) and the event loop of the client's `HTTPClient`: the sender's loop,
+///   its queue and counter bookkeeping, writing batches and reading answers run there, without a
+///   hop to the app's Swift concurrency pool or event loops (whose threads serve requests). Connect
+///   and read timeouts then measure the network, not a starved work thread.
 /// - The priority is set once, on the work thread itself, before any job runs on it. Lowering a
 ///   thread's priority needs no privilege; when it is refused anyway, the thread keeps the app's.
 /// - Created by ``SightlineClient/run()`` and shut down when it returns (from outside them).
 final class SenderThread: TaskExecutor, Sendable {
-    private let group: MultiThreadedEventLoopGroup
+    private let workGroup: MultiThreadedEventLoopGroup
     /// The work thread's event loop (its job queue).
-    let loop: any EventLoop
-    /// Where the client's connections live.
+    let workLoop: any EventLoop
+    /// Where the sender task and the client's connections run.
     let ioGroup: MultiThreadedEventLoopGroup
+    let ioLoop: any EventLoop
 
     init(priority: SenderPriority) {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        self.group = group
-        self.loop = group.next()
-        self.ioGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        loop.execute { Self.apply(priority) }
+        workGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        workLoop = workGroup.next()
+        ioGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        ioLoop = ioGroup.next()
+        workLoop.execute { Self.apply(priority) }
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
-        loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+        ioLoop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
+
+    /// Runs `body` on the work thread and returns its result.
+    func work<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
+            workLoop.execute { continuation.resume(returning: body()) }
+        }
     }
 
     func shutdown() async {
-        try? await group.shutdownGracefully()
+        try? await workGroup.shutdownGracefully()
         try? await ioGroup.shutdownGracefully()
     }
 
-    /// Applies `priority` to the calling thread (on Linux both calls act on the calling thread
-    /// only). Elsewhere it is a no-op.
+    /// Applies `priority` to the calling thread (with glibc on Linux both calls act on the
+    /// calling thread only). Elsewhere (Darwin, musl) it is a no-op.
     static func apply(_ priority: SenderPriority) {
-        #if os(Linux)
+        #if canImport(Glibc)
         switch priority {
         case .idle:
             var parameters = sched_param()
@@ -80,7 +93,7 @@ final class SenderThread: TaskExecutor, Sendable {
 
     /// The calling thread's scheduling policy and nice value (for tests).
     static func currentThreadScheduling() -> (policy: Int32, nice: Int32) {
-        #if os(Linux)
+        #if canImport(Glibc)
         errno = 0
         return (sched_getscheduler(0), getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0))
         #else

@@ -8,6 +8,8 @@ import Synchronization
 ///   takes everything at once (``takeAll()``) and cuts batches from its own copy, taking again
 ///   only when that is used up: at most `2 × capacity` events are in memory.
 /// - Events leave in the order they came in.
+/// - Once closed (the sender stopped), offers are refused, so no accepted event is left behind
+///   uncounted.
 /// - The sender is woken once when the queue reaches a batch's worth, not on every event.
 /// - A wake-up that comes while the sender is not waiting is kept (once), so none is lost; a wait
 ///   always ends by its deadline. (An `AsyncStream` is not used for this: cancelling a task that
@@ -19,6 +21,8 @@ final class EventQueue: Sendable {
         /// count and the order of the queue agree (see ``accepted``).
         var acceptedTotal = 0
         var signalled = false
+        /// Set by ``close()``: every later offer is refused.
+        var closed = false
         var count: Int { events.count }
         /// A wake-up nobody was waiting for yet.
         var pendingWakeUp = false
@@ -43,7 +47,7 @@ final class EventQueue: Sendable {
     /// Appends `event`; false when the queue is full.
     func offer(_ event: APIEvent) -> Bool {
         let (accepted, signal) = state.withLock { s -> (Bool, Bool) in
-            guard s.count < capacity else {
+            guard s.count < capacity, !s.closed else {
                 full.store(true, ordering: .relaxed)
                 return (false, false)
             }
@@ -69,9 +73,20 @@ final class EventQueue: Sendable {
         state.withLock { s in
             swap(&s.events, &storage)
             s.signalled = false
-            full.store(false, ordering: .relaxed)
+            if !s.closed { full.store(false, ordering: .relaxed) }
         }
         return storage
+    }
+
+    /// Refuses every later offer (the sender has stopped) and returns how many events were still
+    /// waiting, which nobody will send.
+    func close() -> Int {
+        state.withLock { s in
+            s.closed = true
+            full.store(true, ordering: .relaxed)
+            defer { s.events = [] }
+            return s.events.count
+        }
     }
 
     /// True when the last offer was refused and the sender has not taken the queue since (a
