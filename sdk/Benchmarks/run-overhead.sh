@@ -3,7 +3,7 @@
 # "Swift SDK overhead"). Four apps run side by side, identical but for the middleware:
 #   plain      no middleware
 #   sightline  SightlineMiddleware capturing every request (default options: the client's
-#              thread at senderPriority .idle)
+#              work thread at senderPriority .idle)
 #   low        the same with senderPriority .low (nice 10)
 #   sampled    the default with sampleRate 0.1
 # wrk loads one at a time, in rotating order, ROUNDS times per scenario; figures are medians.

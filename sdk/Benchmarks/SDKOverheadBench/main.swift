@@ -4,7 +4,7 @@
 //   SDKOverheadBench app  --port 8081 [--sightline http://127.0.0.1:8090] [--sample-rate 1]
 //       a Hummingbird hello-world; with --sightline, SightlineMiddleware captures every request
 //       and the client sends to that URL.
-//       --sender-priority idle|low|normal sets the client's thread priority (default idle).
+//       --sender-priority idle|low|normal sets the client's work thread priority (default idle).
 //       --capture-only 1 leaves the client unrun (events stay queued): the request-path cost alone.
 //   SDKOverheadBench sink --port 8090
 //       a minimal ingest endpoint that acknowledges every batch (gunzips it, counts lines),

@@ -255,7 +255,7 @@ private final class Sender {
         if n > 0 { client.leftMemory.set(client.leftMemory.value + n) }
     }
 
-    /// The client's own thread, where this runs.
+    /// The client's threads (this runs on the I/O one).
     let thread: SenderThread?
 
     init(client: SightlineClient, thread: SenderThread?) {
@@ -585,7 +585,7 @@ private final class Sender {
             try? await Task.sleep(until: min(deadline, soon), clock: clock)
             return
         }
-        await client.queue.wait(until: deadline)
+        await client.queue.wait(until: deadline, timerExecutor: thread)
     }
 
     /// Logs new drops, at most once per ``dropReportInterval`` (under sustained overload they

@@ -12,7 +12,7 @@ import Musl
 public enum SenderPriority: Sendable, Hashable {
     /// Only CPU time that no other thread of the machine (or of the container's CPU group) wants
     /// (Linux `SCHED_IDLE`): an app thread that wakes up takes the core at once. Under sustained
-    /// 100 % CPU the client gets almost no time, its queue fills and requests are no longer
+    /// 100 % CPU the client's work thread gets almost no time, its queue fills and requests are no longer
     /// captured (counted in `dropped`); the app pays only for the requests still captured.
     case idle
     /// nice 10: about a tenth of a normal thread's share while the CPU is contended, so events
@@ -22,16 +22,30 @@ public enum SenderPriority: Sendable, Hashable {
     case normal
 }
 
+/// A closure handed to the work thread, which drops it as soon as it has run (see
+/// ``SenderThread/work(_:)``). Touched by the work thread only, after the hand-over.
+private final class WorkBox<T>: @unchecked Sendable {
+    private var body: (@Sendable () -> T)?
+    init(_ body: @escaping @Sendable () -> T) { self.body = body }
+
+    func run() -> T {
+        let body = self.body!
+        self.body = nil
+        return body()
+    }
+}
+
 /// The client's own threads, never the app's: one for the CPU work, one for everything else.
 ///
 /// Invariants:
 /// - The work thread runs only self-contained CPU work handed to it by ``work(_:)`` (redaction,
-///   encoding, gzip), at ``SenderPriority``. It takes none of the locks request threads take (the
-///   queue's, an event loop's job queue) and does not release the captured events (releasing
-///   memory that request threads allocated takes the allocator's locks for their arenas), so
-///   preempting it, which `SCHED_IDLE` allows at any moment, cannot leave a request thread
-///   waiting for it. (Measured price: the sender's bookkeeping and the release at the app's
-///   priority add about 100–200 µs at p99 on one connection; docs/BENCHMARKS.md.)
+///   encoding, gzip), at ``SenderPriority``. It never takes the queue's lock and never releases
+///   the captured events (releasing memory that request threads allocated takes the allocator's
+///   locks for their arenas), so preempting it, which `SCHED_IDLE` allows at any moment, cannot
+///   leave a request thread waiting for it there. One exception, for an instant per batch: it
+///   hands its result back through the I/O thread's job queue, whose lock a request thread also
+///   takes when it wakes the sender (once per batch). (Measured price of keeping the rest off
+///   the work thread: about +120–220 µs at p99 on one connection; docs/BENCHMARKS.md.)
 /// - The I/O thread, at the app's priority, is the `TaskExecutor` of the sender task (task
 ///   executor preference) and the event loop of the client's `HTTPClient`: the sender's loop,
 ///   its queue and counter bookkeeping, writing batches and reading answers run there, without a
@@ -62,9 +76,17 @@ final class SenderThread: TaskExecutor, Sendable {
     }
 
     /// Runs `body` on the work thread and returns its result.
+    ///
+    /// The work thread lets go of `body` (and what it captured, e.g. a batch of events) before
+    /// it resumes the caller, so the caller's reference, on the I/O thread, is always the last:
+    /// nothing the request threads allocated is released on the work thread.
     func work<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
-            workLoop.execute { continuation.resume(returning: body()) }
+        let box = WorkBox(body)
+        return await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
+            workLoop.execute {
+                let result = box.run()
+                continuation.resume(returning: result)
+            }
         }
     }
 

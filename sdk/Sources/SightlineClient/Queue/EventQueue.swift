@@ -115,7 +115,9 @@ final class EventQueue: Sendable {
     }
 
     /// Returns when woken (a batch is ready, or ``poke()``) or at `deadline`, whichever is first.
-    func wait(until deadline: ContinuousClock.Instant) async {
+    /// - Parameter timerExecutor: where the deadline's timer task runs (the client's I/O thread,
+    ///   not the app's concurrency pool).
+    func wait(until deadline: ContinuousClock.Instant, timerExecutor: (any TaskExecutor)? = nil) async {
         let ticket = state.withLock { s -> UInt64? in
             if s.pendingWakeUp {
                 s.pendingWakeUp = false
@@ -125,7 +127,7 @@ final class EventQueue: Sendable {
             return s.ticket
         }
         guard let ticket else { return }
-        let timer = Task {
+        let timer = Task(executorPreference: timerExecutor) {
             try? await Task.sleep(until: deadline, clock: .continuous)
             self.expire(ticket)
         }
