@@ -35,8 +35,8 @@ import Synchronization
 ///   (counted): never silently.
 /// - While no endpoint is reachable, batches go to the disk spool (if configured) in order;
 ///   the spool is drained, oldest first, before newer batches are sent, so order is kept.
-/// - Graceful shutdown (ServiceLifecycle) sends what is queued within `shutdownTimeout` and
-///   spools the rest.
+/// - Graceful shutdown (ServiceLifecycle), or cancelling the task that runs ``run()``, sends what
+///   is queued within `shutdownTimeout` and spools the rest.
 ///
 /// ```swift
 /// let client = try SightlineClient(configuration: config)
@@ -156,17 +156,20 @@ public final class SightlineClient: Service, Sendable {
         }
         let thread = SenderThread(priority: configuration.senderPriority)
         transport.start(on: thread)
-        await withTaskExecutorPreference(thread) {
-            let sender = Sender(client: self, thread: thread)
-            await withGracefulShutdownHandler {
-                await withTaskCancellationHandler {
-                    await sender.run()
-                } onCancel: {
-                    self.requestShutdown()
-                }
-            } onGracefulShutdown: {
+        // The sender is a task of its own, so that cancelling this one asks it to stop like a
+        // graceful shutdown does, without cancelling its work: a cancelled task could not write
+        // the spool (the thread pool refuses work from cancelled tasks), and would drop instead.
+        let sender = Task(executorPreference: thread) {
+            await Sender(client: self, thread: thread).run()
+        }
+        await withGracefulShutdownHandler {
+            await withTaskCancellationHandler {
+                await sender.value
+            } onCancel: {
                 self.requestShutdown()
             }
+        } onGracefulShutdown: {
+            self.requestShutdown()
         }
         // Events enqueued after the sender's last take are never sent: counted as dropped, and
         // every later one is refused (and counted) too.

@@ -280,6 +280,21 @@ struct ClientDeliveryTests {
         #expect(server.receivedIDs == events.map(\.id))
     }
 
+    @Test("cancelling the client's task stops it like a graceful shutdown: what is queued goes to the spool, nothing is dropped")
+    func cancellationSpools() async throws {
+        let spoolDir = temporaryDirectory()
+        let port = try await unusedPort()
+        let client = try SightlineClient(configuration: fastConfiguration(["http://127.0.0.1:\(port)"], batchSize: 5, spool: spoolDir))
+        let task = Task { try await client.run() }
+        for e in makeEvents(5) { client.enqueue(e) }
+        await eventually("first batch spooled") { client.counters.snapshot().spooled == 5 }
+        for e in makeEvents(7) { client.enqueue(e) }
+        task.cancel()
+        _ = try? await task.value
+        let s = client.counters.snapshot()
+        #expect(s.spooled == 12 && s.dropped == 0 && s.queued == 0, "\(s)")
+    }
+
     @Test("events the server rejects as invalid are counted and never retried")
     func rejectedEvents() async throws {
         let server = try await FakeSightline()
