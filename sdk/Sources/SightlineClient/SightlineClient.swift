@@ -195,7 +195,7 @@ public final class SightlineClient: Service, Sendable {
     var isShuttingDown: Bool { shutdownRequested.load(ordering: .relaxed) }
 }
 
-/// The sender's state machine; lives in the one task that ``SightlineClient/run()`` runs.
+/// The sender's state machine; lives in the one task that ``SightlineClient/run()`` starts.
 private final class Sender {
     enum Result {
         case delivered
