@@ -366,16 +366,19 @@ private final class Sender {
         guard let thread else { return EventEncoder.encodeBatch(batch, with: encoder) }
         let client = self.client
         let workLoop = thread.workLoop
+        let first = !encodedBefore
+        encodedBefore = true
         return await thread.work {
-            client.firstEncode.withLock { seen in
-                if seen == nil {
-                    let (policy, nice) = SenderThread.currentThreadScheduling()
-                    seen = (policy, nice, workLoop.inEventLoop)
-                }
+            if first {
+                let (policy, nice) = SenderThread.currentThreadScheduling()
+                client.firstEncode.withLock { $0 = (policy, nice, workLoop.inEventLoop) }
             }
             return EventEncoder.encodeBatch(batch, with: encoder)
         }
     }
+
+    /// Whether a batch was encoded before (the first one records where it ran).
+    var encodedBefore = false
 
     func markOnline() {
         if offline {

@@ -14,10 +14,7 @@ struct ClientDeliveryTests {
         defer { Task { await server.stop() } }
         let client = try SightlineClient(configuration: fastConfiguration([server.url], batchSize: 10))
         let events = makeEvents(25)
-        try await withRunningClient(client) {
-            for e in events { client.enqueue(e) }
-            await eventually("25 acknowledged") { client.counters.snapshot().acknowledged == 25 }
-        }
+        try await deliver(events, through: client)
         let batches = server.batches
         #expect(batches.map(\.ids.count) == [10, 10, 5])
         #expect(batches.flatMap(\.ids) == events.map(\.id))
@@ -86,10 +83,7 @@ struct ClientDeliveryTests {
         var config = try fastConfiguration([server.url], batchSize: 5)
         config.senderPriority = priority
         let client = try SightlineClient(configuration: config)
-        try await withRunningClient(client) {
-            for e in makeEvents(5) { client.enqueue(e) }
-            await eventually("5 acknowledged") { client.counters.snapshot().acknowledged == 5 }
-        }
+        try await deliver(makeEvents(5), through: client)
         let seen = try #require(client.firstEncode.withLock { $0 })
         #expect(seen.onSenderThread, "the batch was encoded on another thread than the work thread")
         #if os(Linux)
@@ -344,10 +338,7 @@ struct ClientDeliveryTests {
         server.mode = .tooLargeAbove(3)
         let client = try SightlineClient(configuration: fastConfiguration([server.url], batchSize: 10))
         let events = makeEvents(10)
-        try await withRunningClient(client) {
-            for e in events { client.enqueue(e) }
-            await eventually("10 acknowledged") { client.counters.snapshot().acknowledged == 10 }
-        }
+        try await deliver(events, through: client)
         #expect(server.receivedIDs == events.map(\.id))
         #expect(server.batches.allSatisfy { $0.ids.count <= 3 })
         #expect(client.counters.snapshot().rejected == 0)
@@ -385,10 +376,7 @@ struct ClientDeliveryTests {
         let server = try await FakeSightline()
         defer { Task { await server.stop() } }
         let client = try SightlineClient(configuration: fastConfiguration([server.url], batchSize: 5))
-        try await withRunningClient(client) {
-            for e in makeEvents(5) { client.enqueue(e) }
-            await eventually("5 acknowledged") { client.counters.snapshot().acknowledged == 5 }
-        }
+        try await deliver(makeEvents(5), through: client)
         #expect(!client.shouldCapture())
         for e in makeEvents(3) { client.enqueue(e) }
         let s = client.counters.snapshot()

@@ -55,6 +55,17 @@ func withRunningClient(_ client: SightlineClient, _ body: () async throws -> Voi
     try await task.value
 }
 
+/// Runs `client`, enqueues `events` and waits until all of them are acknowledged, then shuts
+/// the client down gracefully.
+func deliver(_ events: [APIEvent], through client: SightlineClient, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    try await withRunningClient(client) {
+        for e in events { client.enqueue(e) }
+        await eventually("\(events.count) acknowledged", sourceLocation: sourceLocation) {
+            client.counters.snapshot().acknowledged == events.count
+        }
+    }
+}
+
 /// A port with nothing listening (bound, then released).
 func unusedPort() async throws -> Int {
     let fake = try await FakeSightline()
