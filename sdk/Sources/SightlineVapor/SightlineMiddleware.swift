@@ -1,5 +1,6 @@
 #if Vapor
 import SightlineClient
+import Synchronization
 import Vapor
 
 /// Captures every request Vapor routes as a Sightline event: one line to add.
@@ -15,10 +16,20 @@ import Vapor
 /// - Nothing on the request path waits for the network or the disk (a non-blocking `enqueue`).
 ///   While the client's memory queue is full (`shouldCapture()`), requests are not captured at
 ///   all and are counted as dropped.
-/// - Streamed bodies (`Response.Body(stream:)`, `asyncStream`, files) are never buffered or
-///   delayed. Vapor gives middleware no hook at the end of a stream, so for those the event is
-///   recorded when the middleware returns, with the declared length when there is one and the
-///   attribute `streamed` = true.
+/// - Streamed bodies (`Response.Body(stream:)`, `asyncStream`, `managedAsyncStream`, files from
+///   `req.fileio`) are never buffered or delayed: each write is passed on as it comes, with its
+///   promise and on the writer's event loop. Their event is recorded once, when the stream ends:
+///   when the writer is handed `.end`, or `.error` (recorded with that error), or when the stream
+///   closure throws; `response_size` is the bytes written and `duration_ms` runs to the end of
+///   the stream. A write that failed (the client went away) puts its error on the event. A
+///   stream released without `.end` or `.error`, or never written at all, is recorded when it
+///   is released, with an error that says so. The declared length (`count`, -1 when unknown)
+///   and the headers are kept, so Vapor's `Content-Length` / chunked choice is unchanged.
+/// - Vapor keeps a body's stream closure internal: it is read by reflection (``StreamedBody``).
+///   If reflection does not find the layout it expects (another Vapor version), or for a `HEAD`
+///   request or a 204 (Vapor writes no body), the response is left untouched and the event is
+///   recorded when the middleware returns, with the declared length when there is one.
+/// - Every streamed body carries the attribute `streamed` = true, and is never captured.
 /// - The route is the router's template, `req.route?.path`, written `/orders/{id}`.
 /// - Identity closures run after the handler, so they see `req.auth` as inner middleware left it.
 public struct SightlineMiddleware: AsyncMiddleware {
@@ -108,8 +119,7 @@ public struct SightlineMiddleware: AsyncMiddleware {
 
         let body = response.body
         let count = body.count
-        let inMemory = body.buffer != nil || count == 0
-        if count >= 0 { event.responseSize = Int64(count) }
+        let inMemory = count == 0 || body.buffer != nil
         if !inMemory { event.attributes.append(("streamed", .bool(true))) }
         if options.captureResponseHeaders || options.captureResponseBody {
             var exchange = CapturedExchange(contentType: response.headers.first(name: .contentType))
@@ -121,6 +131,18 @@ public struct SightlineMiddleware: AsyncMiddleware {
             }
             event.response = exchange
         }
+
+        // Vapor writes no body for HEAD or 204, so the stream closure would never run.
+        if !inMemory, request.method != .HEAD, response.status != .noContent, let stream = StreamedBody(body) {
+            // Counted as written, recorded when the stream ends. Setting `body` makes Vapor
+            // rewrite Content-Length / Transfer-Encoding from the count: the headers are put back
+            // as they were, so a response built with `headersNoUpdate` stays as it was.
+            let headers = response.headers
+            response.body = stream.counting(into: StreamRecorder(event: event, start: start, client: client))
+            response.headers = headers
+            return response
+        }
+        if count >= 0 { event.responseSize = Int64(count) }
         event.durationMs = Self.milliseconds(since: start)
         client.enqueue(event)
         return response
@@ -157,6 +179,225 @@ public struct SightlineMiddleware: AsyncMiddleware {
     static func milliseconds(since start: ContinuousClock.Instant) -> Double {
         let (s, attos) = (ContinuousClock.now - start).components
         return Double(s) * 1000 + Double(attos) / 1e15
+    }
+}
+
+/// The parts of a streamed `Response.Body`, read by reflection: Vapor (4.122) keeps them in the
+/// internal `storage` enum, whose `stream` and `asyncStream` cases hold a struct (`BodyStream`,
+/// `AsyncBodyStream`) of `count` and `callback`.
+///
+/// Invariants:
+/// - Found only when every part is where and what it is expected to be; anything else gives
+///   `nil` and the caller leaves the response untouched. Nothing here can trap.
+/// - The payload struct is copied whole as ``SyncParts`` / ``AsyncParts``, declared like Vapor's,
+///   and only after checking that it is a struct with the same field labels and field types in
+///   the same order, and the same size, stride and alignment: Swift then lays both out alike.
+///   (The callback is never read as a `Mirror` child and cast: with Swift 6.3 the cast to the
+///   `async` closure type succeeds, but calling the result crashes.)
+/// - `count` must equal the body's public `count`.
+/// - ``counting(into:)`` builds the body again through Vapor's public initialisers, with the
+///   same count and allocator, so Vapor writes it the same way.
+enum StreamedBody: Sendable {
+    case stream(count: Int, callback: @Sendable (any BodyStreamWriter) -> Void, allocator: ByteBufferAllocator)
+    case asyncStream(count: Int, callback: @Sendable (any AsyncBodyStreamWriter) async throws -> Void, allocator: ByteBufferAllocator)
+
+    /// Vapor's `Response.BodyStream`, field for field.
+    struct SyncParts {
+        let count: Int
+        let callback: @Sendable (any BodyStreamWriter) -> Void
+    }
+
+    /// Vapor's `Response.AsyncBodyStream`, field for field.
+    struct AsyncParts {
+        let count: Int
+        let callback: @Sendable (any AsyncBodyStreamWriter) async throws -> Void
+    }
+
+    private static let syncShape = shape(of: SyncParts(count: 0, callback: { _ in }))
+    private static let asyncShape = shape(of: AsyncParts(count: 0, callback: { _ in }))
+
+    init?(_ body: Response.Body) {
+        let fields = Mirror(reflecting: body).children
+        guard let storage = fields.first(where: { $0.label == "storage" })?.value else { return nil }
+        let storageMirror = Mirror(reflecting: storage)
+        guard storageMirror.displayStyle == .enum, storageMirror.children.count == 1,
+              let payload = storageMirror.children.first else { return nil }
+        let allocator = fields.first(where: { $0.label == "byteBufferAllocator" })?.value as? ByteBufferAllocator ?? ByteBufferAllocator()
+        switch payload.label {
+        case "stream":
+            guard let parts = Self.copy(payload.value, as: SyncParts.self, shape: Self.syncShape), parts.count == body.count else { return nil }
+            self = .stream(count: parts.count, callback: parts.callback, allocator: allocator)
+        case "asyncStream":
+            guard let parts = Self.copy(payload.value, as: AsyncParts.self, shape: Self.asyncShape), parts.count == body.count else { return nil }
+            self = .asyncStream(count: parts.count, callback: parts.callback, allocator: allocator)
+        default:
+            return nil
+        }
+    }
+
+    /// The field labels and types of a struct, in order; nil for anything but a struct.
+    private static func shape(of value: Any) -> [FieldShape]? {
+        let mirror = Mirror(reflecting: value)
+        guard mirror.displayStyle == .struct else { return nil }
+        return mirror.children.map { FieldShape(label: $0.label, type: ObjectIdentifier(type(of: $0.value))) }
+    }
+
+    private struct FieldShape: Equatable {
+        let label: String?
+        let type: ObjectIdentifier
+    }
+
+    /// `value` (opened from `Any`) copied as a `Parts` when both have the same shape and layout.
+    private static func copy<Value, Parts>(_ value: Value, as _: Parts.Type, shape expected: [FieldShape]?) -> Parts? {
+        guard Value.self != Any.self,
+              MemoryLayout<Value>.size == MemoryLayout<Parts>.size,
+              MemoryLayout<Value>.stride == MemoryLayout<Parts>.stride,
+              MemoryLayout<Value>.alignment == MemoryLayout<Parts>.alignment,
+              let expected, shape(of: value) == expected else { return nil }
+        return withUnsafePointer(to: value) { UnsafeRawPointer($0).load(as: Parts.self) }
+    }
+
+    /// The same stream, its writes passed through a writer that counts them into `recorder`.
+    func counting(into recorder: StreamRecorder) -> Response.Body {
+        switch self {
+        case .stream(let count, let callback, let allocator):
+            return Response.Body(stream: { writer in
+                recorder.started()
+                callback(CountingBodyStreamWriter(parent: writer, recorder: recorder))
+            }, count: count, byteBufferAllocator: allocator)
+        case .asyncStream(let count, let callback, let allocator):
+            return Response.Body(asyncStream: { writer in
+                recorder.started()
+                do {
+                    try await callback(CountingAsyncBodyStreamWriter(parent: writer, recorder: recorder))
+                } catch {
+                    recorder.finish(error: error)
+                    throw error
+                }
+            }, count: count, byteBufferAllocator: allocator)
+        }
+    }
+}
+
+/// The event of one streamed response, recorded exactly once: at the stream's end (`.end`,
+/// `.error`, a thrown error), or when the last reference goes if it never ended. Written to
+/// from any thread: its state is behind a `Mutex`.
+final class StreamRecorder: Sendable {
+    private struct State {
+        var bytes: Int64 = 0
+        var failure: CapturedError?
+        var started = false
+        var recorded = false
+    }
+
+    private let state = Mutex(State())
+    private let event: APIEvent
+    private let start: ContinuousClock.Instant
+    private let client: SightlineClient
+
+    init(event: APIEvent, start: ContinuousClock.Instant, client: SightlineClient) {
+        self.event = event
+        self.start = start
+        self.client = client
+    }
+
+    func started() {
+        state.withLock { $0.started = true }
+    }
+
+    func add(_ bytes: Int) {
+        state.withLock { $0.bytes += Int64(bytes) }
+    }
+
+    /// A write that failed: its error goes on the event when the stream ends.
+    func noteFailure(_ error: any Error) {
+        let failure = Self.captured(error)
+        state.withLock { if $0.failure == nil { $0.failure = failure } }
+    }
+
+    /// Records the event unless it already was; `error` is the stream's `.error` or thrown error.
+    func finish(error: (any Error)?) {
+        let failure = error.map(Self.captured)
+        let taken = state.withLock { s -> (bytes: Int64, failure: CapturedError?)? in
+            guard !s.recorded else { return nil }
+            s.recorded = true
+            return (s.bytes, failure ?? s.failure)
+        }
+        if let taken { record(bytes: taken.bytes, failure: taken.failure) }
+    }
+
+    deinit {
+        let s = state.withLock { $0 }
+        guard !s.recorded else { return }
+        let message = s.started
+            ? "response body stream released without .end or .error"
+            : "response body stream never written (the response was not sent)"
+        record(bytes: s.bytes, failure: s.failure ?? CapturedError(message: message))
+    }
+
+    private func record(bytes: Int64, failure: CapturedError?) {
+        var event = self.event
+        event.responseSize = bytes
+        event.error = failure
+        event.durationMs = SightlineMiddleware.milliseconds(since: start)
+        client.enqueue(event)
+    }
+
+    private static func captured(_ error: any Error) -> CapturedError {
+        CapturedError(type: String(reflecting: type(of: error)), message: "response body not fully written: \(error)")
+    }
+}
+
+/// Passes every write to the real writer unchanged (same result, same promise, same event
+/// loop), counting bytes on the way and ending the recorder on `.end` / `.error`.
+struct CountingBodyStreamWriter: BodyStreamWriter {
+    let parent: any BodyStreamWriter
+    let recorder: StreamRecorder
+
+    var eventLoop: any EventLoop { parent.eventLoop }
+
+    func write(_ result: BodyStreamResult, promise: EventLoopPromise<Void>?) {
+        switch result {
+        case .buffer(let buffer):
+            recorder.add(buffer.readableBytes)
+            promise?.futureResult.whenFailure { [recorder] error in recorder.noteFailure(error) }
+        case .end:
+            // Before it is passed on, so the event is queued before the client sees the end.
+            recorder.finish(error: nil)
+        case .error(let error):
+            recorder.finish(error: error)
+        }
+        parent.write(result, promise: promise)
+    }
+}
+
+/// The `async` counterpart of ``CountingBodyStreamWriter``.
+struct CountingAsyncBodyStreamWriter: AsyncBodyStreamWriter {
+    let parent: any AsyncBodyStreamWriter
+    let recorder: StreamRecorder
+
+    func write(_ result: BodyStreamResult) async throws {
+        switch result {
+        case .buffer(let buffer): recorder.add(buffer.readableBytes)
+        case .end: recorder.finish(error: nil)
+        case .error(let error): recorder.finish(error: error)
+        }
+        do {
+            try await parent.write(result)
+        } catch {
+            recorder.noteFailure(error)
+            throw error
+        }
+    }
+
+    func writeBuffer(_ buffer: ByteBuffer) async throws {
+        recorder.add(buffer.readableBytes)
+        do {
+            try await parent.writeBuffer(buffer)
+        } catch {
+            recorder.noteFailure(error)
+            throw error
+        }
     }
 }
 #endif

@@ -286,5 +286,275 @@ struct MiddlewareBehaviourTests {
         await app.server.shutdown()
         try await app.asyncShutdown()
     }
+
+    // MARK: Vapor streamed bodies: recorded when the stream ends
+
+    static let sse = ["data: one\n\n", "data: two\n\n", "data: three\n\n"]
+
+    @Test("Vapor: Response.Body(stream:) reaches the client chunk by chunk; the event is recorded when the stream ends, with the bytes written and the time to the end")
+    func vaporCallbackStreamRecordedAtEnd() async throws {
+        let client = try queueOnlyClient()
+        let gate = Gate()
+        try await withVapor(client, routes: { app in
+            app.get("events") { _ in Vapor.Response(body: Self.callbackBody(Self.sse, gate: gate, pause: .milliseconds(100))) }
+        }) { base, http in
+            let received = try await readPastGate(http, base + "/events", first: Self.sse[0], gate: gate, client: client)
+            #expect(received == Self.sse.joined())
+            let events = await takeEvents(client, count: 1)
+            #expect(events.count == 1)
+            #expect(events.first?.responseSize == Int64(received.utf8.count))
+            #expect((events.first?.durationMs ?? 0) >= 200, "the two pauses after the first chunk are in the duration")
+            #expect(events.first?.error == nil)
+            #expect(events.first?.route == "/events")
+            #expect(events.first?.attributes.contains { $0.name == "streamed" } == true)
+        }
+    }
+
+    @Test("Vapor: Response.Body(asyncStream:) reaches the client chunk by chunk; the event is recorded when the stream ends, with the bytes written and the time to the end")
+    func vaporAsyncStreamRecordedAtEnd() async throws {
+        let client = try queueOnlyClient()
+        let gate = Gate()
+        try await withVapor(client, routes: { app in
+            app.get("events") { _ in Vapor.Response(body: Self.asyncBody(Self.sse, gate: gate, pause: .milliseconds(100))) }
+        }) { base, http in
+            let received = try await readPastGate(http, base + "/events", first: Self.sse[0], gate: gate, client: client)
+            #expect(received == Self.sse.joined())
+            let events = await takeEvents(client, count: 1)
+            #expect(events.count == 1)
+            #expect(events.first?.responseSize == Int64(received.utf8.count))
+            #expect((events.first?.durationMs ?? 0) >= 200, "the two pauses after the first chunk are in the duration")
+            #expect(events.first?.error == nil)
+            #expect(events.first?.route == "/events")
+        }
+    }
+
+    @Test("Vapor: a stream that ends with .error (or throws) is recorded once, with the error and the bytes written")
+    func vaporStreamErrorRecordedOnce() async throws {
+        struct StreamFailure: Error, CustomStringConvertible { var description: String { "the feed broke" } }
+        let client = try queueOnlyClient()
+        let first = Self.sse[0]
+        try await withVapor(client, routes: { app in
+            app.get("callback") { _ in
+                Vapor.Response(body: .init(stream: { writer in
+                    _ = writer.write(.buffer(ByteBuffer(string: first))).always { _ in
+                        writer.write(.error(StreamFailure()), promise: nil)
+                    }
+                }))
+            }
+            app.get("async") { _ in
+                Vapor.Response(body: .init(asyncStream: { writer in
+                    try await writer.writeBuffer(ByteBuffer(string: first))
+                    try? await writer.write(.error(StreamFailure()))
+                    throw StreamFailure()  // a second end: must not give a second event
+                }))
+            }
+        }) { base, http in
+            // Vapor closes the connection mid-body: the client sees an error or a short body.
+            _ = try? await get(http, base + "/callback")
+            _ = try? await get(http, base + "/async")
+            let events = await takeEvents(client, count: 2)
+            #expect(events.map(\.route) == ["/callback", "/async"])
+            for event in events {
+                #expect(event.error?.message?.contains("the feed broke") == true, "\(event.route ?? "")")
+                #expect(event.responseSize == Int64(first.utf8.count), "\(event.route ?? "")")
+            }
+        }
+        #expect(client.queue.count == 0, "recorded again after the app released the responses")
+    }
+
+    @Test("Vapor: a stream the client walks away from is recorded, with the failed write's error")
+    func vaporStreamClientDisconnects() async throws {
+        let client = try queueOnlyClient()
+        let gate = Gate()
+        let first = Self.sse[0]
+        try await withVapor(client, routes: { app in
+            app.get("feed") { _ in
+                Vapor.Response(body: .init(asyncStream: { writer in
+                    do {
+                        try await writer.writeBuffer(ByteBuffer(string: first))
+                        await gate.wait()  // opened once the client has gone
+                        // Writes fail once the server has seen the connection close (bounded: 10 s).
+                        for _ in 0..<1000 {
+                            try await writer.writeBuffer(ByteBuffer(string: "data: more\n\n"))
+                            try await Task.sleep(for: .milliseconds(10))
+                        }
+                        try await writer.write(.end)
+                    } catch {
+                        try? await writer.write(.error(error))  // as Vapor's own file streaming does
+                    }
+                }))
+            }
+        }) { base, http in
+            let (firstChunk, received) = AsyncStream.makeStream(of: Void.self)
+            let reader = Task {
+                let response = try await http.execute(HTTPClientRequest(url: base + "/feed"), timeout: .seconds(30))
+                var iterator = response.body.makeAsyncIterator()
+                _ = try await iterator.next()
+                received.yield()
+                while try await iterator.next() != nil {}  // until cancelled: the client closes the connection
+            }
+            var signal = firstChunk.makeAsyncIterator()
+            await signal.next()
+            #expect(client.queue.count == 0, "recorded before the stream ended")
+            reader.cancel()
+            _ = await reader.result
+            gate.open()
+            let events = await takeEvents(client, count: 1)
+            #expect(events.count == 1)
+            #expect(events.first?.error?.type != nil, "a stream cut short by the client is an error: the failed write's")
+            #expect((events.first?.responseSize ?? 0) >= Int64(first.utf8.count))
+        }
+        #expect(client.queue.count == 0, "recorded once")
+    }
+
+    @Test("Vapor: with this Vapor version every kind of streamed body is read by reflection and recorded at its end (fails if a Vapor upgrade breaks it)")
+    func vaporStreamReflectionCanary() async throws {
+        let client = try queueOnlyClient()
+        let parts = ["abc", "de"]
+        // After the first part, a pause: the event must include it. The fallback (recorded when the
+        // middleware returns) has no size for an unknown length and no pause in its duration.
+        let pause = Duration.milliseconds(50)
+        let bodies: [(String, @Sendable () -> Vapor.Response.Body)] = [
+            ("stream", { Self.callbackBody(parts, pause: pause) }),
+            ("stream-count", { Self.callbackBody(parts, count: 5, pause: pause) }),
+            ("async", { Self.asyncBody(parts, pause: pause) }),
+            ("async-count", { Self.asyncBody(parts, count: 5, pause: pause) }),
+            ("managed", {
+                .init(managedAsyncStream: { writer in
+                    try await writer.writeBuffer(ByteBuffer(string: parts[0]))
+                    try await Task.sleep(for: pause)
+                    try await writer.writeBuffer(ByteBuffer(string: parts[1]))
+                })
+            }),
+        ]
+        try await withVapor(client, routes: { app in
+            for (name, body) in bodies {
+                app.get(PathComponent(stringLiteral: name)) { _ in Vapor.Response(body: body()) }
+            }
+        }) { base, http in
+            for (name, _) in bodies {
+                let (status, text) = try await get(http, base + "/" + name)
+                #expect(status == 200 && text == "abcde", "\(name)")
+            }
+            let events = await takeEvents(client, count: bodies.count)
+            #expect(events.map { $0.route ?? "" } == bodies.map { "/" + $0.0 })
+            for (event, (name, _)) in zip(events, bodies) {
+                #expect(event.responseSize == 5, "\(name): Response.Body is no longer read by reflection (see StreamedBody)")
+                #expect((event.durationMs ?? 0) >= 50, "\(name): recorded before the stream ended")
+                #expect(event.error == nil, "\(name)")
+            }
+        }
+    }
+
+    @Test("Vapor: a file from req.fileio is recorded when its last byte is written, with its size; HEAD is recorded when the middleware returns")
+    func vaporFileRecordedAtEnd() async throws {
+        let client = try queueOnlyClient()
+        // Larger than the loopback socket buffers: the file cannot have been sent when the
+        // client has read only its first chunk.
+        let size = 64 << 20
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sightline-vapor-\(UUID().uuidString).bin").path
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(count: size)))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try await withVapor(client, routes: { app in
+            app.on(.GET, "file") { request in try await request.fileio.asyncStreamFile(at: path) }
+            app.on(.HEAD, "file") { request in try await request.fileio.asyncStreamFile(at: path) }
+        }) { base, http in
+            let response = try await http.execute(HTTPClientRequest(url: base + "/file"), timeout: .seconds(60))
+            var iterator = response.body.makeAsyncIterator()
+            var bytes = try await iterator.next()?.readableBytes ?? 0
+            #expect(client.queue.count == 0, "recorded before the file was sent")
+            while let chunk = try await iterator.next() { bytes += chunk.readableBytes }
+            #expect(bytes == size)
+            let events = await takeEvents(client, count: 1)
+            #expect(events.first?.responseSize == Int64(size))
+            #expect(events.first?.error == nil)
+
+            var head = HTTPClientRequest(url: base + "/file")
+            head.method = .HEAD
+            #expect(try await http.execute(head, timeout: .seconds(10)).status == .ok)
+            let headEvents = await takeEvents(client, count: 1)
+            #expect(headEvents.first?.method == "HEAD")
+            #expect(headEvents.first?.error == nil, "Vapor writes no body for HEAD: not an abandoned stream")
+        }
+    }
+
+    /// Starts a Vapor app with the middleware on a free port, runs `body` with its base URL and
+    /// an HTTP client, then stops both.
+    private func withVapor(
+        _ client: SightlineClient,
+        routes: (Vapor.Application) throws -> Void,
+        _ body: (_ base: String, _ http: HTTPClient) async throws -> Void
+    ) async throws {
+        let app = try await Vapor.Application.make(.testing)
+        app.logger.logLevel = .critical
+        app.middleware.use(SightlineVapor.SightlineMiddleware(client: client))
+        try routes(app)
+        try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+        let http = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+        do {
+            try await body("http://127.0.0.1:\(app.http.server.shared.localAddress?.port ?? 0)", http)
+        } catch {
+            Issue.record(error)
+        }
+        try await http.shutdown()
+        await app.server.shutdown()
+        try await app.asyncShutdown()
+    }
+
+    /// Reads `url` until `first` has arrived and checks that nothing was recorded yet; then
+    /// opens `gate` (the handler waits on it after its first chunk) and reads the rest.
+    private func readPastGate(
+        _ http: HTTPClient, _ url: String, first: String, gate: Gate, client: SightlineClient,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> String {
+        let response = try await http.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
+        var iterator = response.body.makeAsyncIterator()
+        var received = ""
+        while !received.contains(first) {
+            guard let chunk = try await iterator.next() else { break }
+            received += String(buffer: chunk)
+        }
+        #expect(received == first, "the first chunk is not held back", sourceLocation: sourceLocation)
+        #expect(client.queue.count == 0, "recorded before the stream ended", sourceLocation: sourceLocation)
+        gate.open()
+        while let chunk = try await iterator.next() { received += String(buffer: chunk) }
+        return received
+    }
+
+    /// `parts` through `Response.Body(stream:)` (or `stream:count:`), written from a task, off
+    /// the event loop (the writer hops); waits on `gate` after the first part and `pause` before
+    /// each later one.
+    static func callbackBody(_ parts: [String], count: Int? = nil, gate: Gate? = nil, pause: Duration = .zero) -> Vapor.Response.Body {
+        let stream: @Sendable (any BodyStreamWriter) -> Void = { writer in
+            Task {
+                do {
+                    for (i, part) in parts.enumerated() {
+                        if i == 1 { await gate?.wait() }
+                        if i > 0 { try await Task.sleep(for: pause) }
+                        try await writer.write(.buffer(ByteBuffer(string: part))).get()
+                    }
+                    try await writer.write(.end).get()
+                } catch {
+                    _ = try? await writer.write(.error(error)).get()
+                }
+            }
+        }
+        if let count { return Vapor.Response.Body(stream: stream, count: count) }
+        return Vapor.Response.Body(stream: stream)
+    }
+
+    /// The same through `Response.Body(asyncStream:)` (or `asyncStream:count:`).
+    static func asyncBody(_ parts: [String], count: Int? = nil, gate: Gate? = nil, pause: Duration = .zero) -> Vapor.Response.Body {
+        let stream: @Sendable (any AsyncBodyStreamWriter) async throws -> Void = { writer in
+            for (i, part) in parts.enumerated() {
+                if i == 1 { await gate?.wait() }
+                if i > 0 { try await Task.sleep(for: pause) }
+                try await writer.writeBuffer(ByteBuffer(string: part))
+            }
+            try await writer.write(.end)
+        }
+        if let count { return Vapor.Response.Body(asyncStream: stream, count: count) }
+        return Vapor.Response.Body(asyncStream: stream)
+    }
 }
 #endif
