@@ -45,7 +45,7 @@ public struct SightlineConfiguration: Sendable {
     public var exportMetrics: Bool
     /// Where exported counters go (default: the factory `MetricsSystem` was bootstrapped with).
     public var metricsFactory: (any MetricsFactory)?
-    /// How much CPU the client's work thread (redaction, encoding, gzip) may take from the app;
+    /// How much CPU the client's sender (redaction, encoding, gzip, bookkeeping) may take from the app;
     /// by default only time nothing else wants (see ``SenderPriority``).
     public var senderPriority: SenderPriority
     public var logger: Logger

@@ -96,6 +96,28 @@ struct ClientDeliveryTests {
         #endif
     }
 
+    @Test("the final flush runs on the I/O thread at the app's priority, not on the idle work thread")
+    func drainRunsOnIOThread() async throws {
+        let server = try await FakeSightline()
+        defer { Task { await server.stop() } }
+        // A batch that never fills and an interval that never ends: only shutdown sends.
+        var config = try fastConfiguration([server.url], batchSize: 1000)
+        config.flushInterval = .seconds(3600)
+        config.senderPriority = .idle
+        let client = try SightlineClient(configuration: config)
+        try await withRunningClient(client) {
+            for e in makeEvents(7) { client.enqueue(e) }
+            try await Task.sleep(for: .milliseconds(50))
+            #expect(server.receivedIDs.isEmpty)
+        }
+        #expect(server.receivedIDs.count == 7)
+        let seen = try #require(client.drainEncode.withLock { $0 })
+        #expect(seen.onIOThread, "the shutdown batch was encoded on another thread than the I/O thread")
+        #if os(Linux)
+        #expect(seen.policy == 0, "the shutdown batch was encoded at policy \(seen.policy), not SCHED_OTHER")
+        #endif
+    }
+
     @Test("graceful shutdown sends what is still queued")
     func shutdownFlush() async throws {
         let server = try await FakeSightline()

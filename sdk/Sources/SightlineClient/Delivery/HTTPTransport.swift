@@ -21,8 +21,7 @@ final class HTTPTransport: EventTransport {
     /// Created on first use and shut down by ``shutdown()``, so that a client that is never run
     /// owns no connection pool (AsyncHTTPClient traps when one is deinitialised while running).
     private let httpClient = Mutex<HTTPClient?>(nil)
-    /// The client's threads once ``start(on:)`` named them: connections on the I/O thread,
-    /// compression on the work thread.
+    /// The client's threads once ``start(on:)`` named them: connections on the I/O thread.
     private let thread = Mutex<SenderThread?>(nil)
 
     init(ingestKey: String, gzip: Bool, timeout: Duration, connectTimeout: Duration) {
@@ -56,21 +55,11 @@ final class HTTPTransport: EventTransport {
         request.headers.add(name: "Authorization", value: "Bearer \(ingestKey)")
         request.headers.add(name: "Content-Type", value: "application/x-ndjson")
         var body = ByteBuffer(bytes: ndjson)
-        if gzip {
-            let compress: @Sendable () -> ByteBuffer? = { [body] in
-                var raw = body
-                return try? raw.compress(with: .gzip(configuration: .init(compressionLevel: 1)))
-            }
-            let compressed: ByteBuffer?
-            if let worker = thread.withLock({ $0 }) {
-                compressed = await worker.work(compress)
-            } else {
-                compressed = compress()
-            }
-            if let compressed {
-                request.headers.add(name: "Content-Encoding", value: "gzip")
-                body = compressed
-            }
+        // On the caller's thread: the sender's, at its priority.
+        var raw = body
+        if gzip, let compressed = try? raw.compress(with: .gzip(configuration: .init(compressionLevel: 1))) {
+            request.headers.add(name: "Content-Encoding", value: "gzip")
+            body = compressed
         }
         request.body = .bytes(body)
         do {

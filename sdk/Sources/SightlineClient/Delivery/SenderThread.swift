@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -7,8 +8,8 @@ import Glibc
 import Musl
 #endif
 
-/// How much CPU the client's work thread (redaction, encoding, gzip) may take from the app
-/// (``SightlineConfiguration/senderPriority``).
+/// How much CPU the client's work thread (the sender: redaction, encoding, gzip, bookkeeping)
+/// may take from the app (``SightlineConfiguration/senderPriority``).
 public enum SenderPriority: Sendable, Hashable {
     /// Only CPU time that no other thread of the machine (or of the container's CPU group) wants
     /// (Linux `SCHED_IDLE`): an app thread that wakes up takes the core at once. Under sustained
@@ -22,35 +23,23 @@ public enum SenderPriority: Sendable, Hashable {
     case normal
 }
 
-/// A closure handed to the work thread, which drops it as soon as it has run (see
-/// ``SenderThread/work(_:)``). Touched by the work thread only, after the hand-over.
-private final class WorkBox<T>: @unchecked Sendable {
-    private var body: (@Sendable () -> T)?
-    init(_ body: @escaping @Sendable () -> T) { self.body = body }
-
-    func run() -> T {
-        let body = self.body!
-        self.body = nil
-        return body()
-    }
-}
-
-/// The client's own threads, never the app's: one for the CPU work, one for everything else.
+/// The client's own threads, never the app's: one for the sender, one for its connections.
 ///
 /// Invariants:
-/// - The work thread runs only self-contained CPU work handed to it by ``work(_:)`` (redaction,
-///   encoding, gzip), at ``SenderPriority``. It never takes the queue's lock and never releases
-///   the captured events (releasing memory that request threads allocated takes the allocator's
-///   locks for their arenas), so preempting it, which `SCHED_IDLE` allows at any moment, cannot
-///   leave a request thread waiting for it there. One exception, for an instant per batch: it
-///   hands its result back through the I/O thread's job queue, whose lock a request thread also
-///   takes when it wakes the sender (once per batch). (Measured price of keeping the rest off
-///   the work thread: about +120–220 µs at p99 on one connection; docs/BENCHMARKS.md.)
-/// - The I/O thread, at the app's priority, is the `TaskExecutor` of the sender task (task
-///   executor preference) and the event loop of the client's `HTTPClient`: the sender's loop,
-///   its queue and counter bookkeeping, writing batches and reading answers run there, without a
-///   hop to the app's Swift concurrency pool or event loops (whose threads serve requests). Connect
-///   and read timeouts then measure the network, not a starved work thread.
+/// - The work thread runs the sender task (it is that task's `TaskExecutor`, by task executor
+///   preference): the loop and its bookkeeping, taking events from the queue, redaction,
+///   encoding, gzip, and releasing sent events, at ``SenderPriority`` (`SCHED_IDLE` by default).
+///   The kernel may preempt it at any instant, so it shares no lock with the threads that serve
+///   requests: they hand events over through the lock-free ``EventQueue`` and never wake it (it
+///   polls). The locks it does take are the client's own: its wait state (also taken by
+///   `flush` and shutdown), the job queues of the two threads, and its spool thread's.
+/// - The I/O thread, at the app's priority, is the event loop of the client's `HTTPClient`:
+///   connect and read timeouts then measure the network, not a starved work thread. The
+///   sender's log messages are written from it too (a log handler's lock may be the app's).
+/// - Once shutdown begins (``startDraining()``), the sender's jobs run on the I/O thread instead,
+///   so that the final flush is not starved.
+/// - Spool files are read and written on a blocking-I/O thread of the client's own, not on
+///   NIO's shared pool (which the app's file I/O uses).
 /// - The priority is set once, on the work thread itself, before any job runs on it. Lowering a
 ///   thread's priority needs no privilege; when it is refused anyway, the thread keeps the app's.
 /// - Created by ``SightlineClient/run()`` and shut down when it returns (from outside them).
@@ -58,41 +47,42 @@ final class SenderThread: TaskExecutor, Sendable {
     private let workGroup: MultiThreadedEventLoopGroup
     /// The work thread's event loop (its job queue).
     let workLoop: any EventLoop
-    /// Where the sender task and the client's connections run.
+    /// Where the client's connections run.
     let ioGroup: MultiThreadedEventLoopGroup
     let ioLoop: any EventLoop
+    /// Where spool files are read and written.
+    let blockingPool: NIOThreadPool
 
     init(priority: SenderPriority) {
         workGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         workLoop = workGroup.next()
         ioGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         ioLoop = ioGroup.next()
+        blockingPool = NIOThreadPool(numberOfThreads: 1)
+        blockingPool.start()
         workLoop.execute { Self.apply(priority) }
     }
 
+    /// Set when shutdown begins: from then on the sender's jobs run on the I/O thread.
+    private let draining = Atomic<Bool>(false)
+
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
-        ioLoop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+        let loop = draining.load(ordering: .relaxed) ? ioLoop : workLoop
+        loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 
-    /// Runs `body` on the work thread and returns its result.
-    ///
-    /// The work thread lets go of `body` (and what it captured, e.g. a batch of events) before
-    /// it resumes the caller, so the caller's reference, on the I/O thread, is always the last:
-    /// nothing the request threads allocated is released on the work thread.
-    func work<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-        let box = WorkBox(body)
-        return await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
-            workLoop.execute {
-                let result = box.run()
-                continuation.resume(returning: result)
-            }
-        }
+    /// Moves the sender to the I/O thread, at the app's priority, for the final flush: on a
+    /// saturated machine a `SCHED_IDLE` thread could not finish it within `shutdownTimeout`.
+    /// (The sender's jobs run one at a time whichever thread runs them: it is one task.)
+    func startDraining() {
+        draining.store(true, ordering: .relaxed)
     }
 
     func shutdown() async {
         try? await workGroup.shutdownGracefully()
         try? await ioGroup.shutdownGracefully()
+        try? await blockingPool.shutdownGracefully()
     }
 
     /// Applies `priority` to the calling thread (with glibc on Linux both calls act on the

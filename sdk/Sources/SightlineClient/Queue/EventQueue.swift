@@ -1,109 +1,184 @@
+import Atomics
+import NIOCore
 import Synchronization
 
-/// The bounded in-memory queue between the request path and the sender.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The bounded in-memory queue between the request path and the sender: a ring of `capacity`
+/// slots that request threads fill without a lock and the sender alone empties.
 ///
 /// Invariants:
-/// - ``offer(_:)`` never waits on I/O: it takes a lock for an append and returns; when the queue
-///   holds `capacity` events the new one is refused (the caller counts it as dropped). The sender
-///   takes everything at once (``takeAll()``) and cuts batches from its own copy, taking again
-///   only when that is used up: at most `2 × capacity` events are in memory.
-/// - Events leave in the order they came in.
-/// - Once closed (the sender stopped), offers are refused, so no accepted event is left behind
-///   uncounted.
-/// - The sender is woken once when the queue reaches a batch's worth, not on every event.
-/// - A wake-up that comes while the sender is not waiting is kept (once), so none is lost; a wait
-///   always ends by its deadline. (An `AsyncStream` is not used for this: cancelling a task that
-///   waits on one finishes the stream for good, and every later wait would return at once.)
-final class EventQueue: Sendable {
-    private struct State {
-        var events: [APIEvent] = []
-        /// Events accepted since start, counted under the lock with the append, so that the
-        /// count and the order of the queue agree (see ``accepted``).
-        var acceptedTotal = 0
-        var signalled = false
-        /// Set by ``close()``: every later offer is refused.
-        var closed = false
-        var count: Int { events.count }
-        /// A wake-up nobody was waiting for yet.
+/// - ``offer(_:)`` takes no lock and never waits: it claims the next position with a
+///   compare-and-swap, moves the event into that position's slot and publishes it (a release
+///   store of the slot's sequence number). When the slot still holds the event of the previous
+///   lap (`capacity` events are waiting), or the queue is closed, the event is refused and the
+///   caller counts it as dropped.
+/// - Request threads never wait for the sender and never wake it: the sender looks at the queue
+///   on its own schedule (``wait(until:timerLoop:)`` ends at its deadline; ``poke()``, for
+///   flush and shutdown, ends it early). So a sender that the kernel may preempt at any instant
+///   (`SCHED_IDLE`) can never hold up a request here.
+/// - Events leave in position order, which is the order their offers claimed positions; a
+///   position claimed but not yet published stops ``take(max:into:)`` there until it is, so no
+///   event overtakes another.
+/// - ``accepted`` counts claimed positions: the first `accepted` events in queue order are
+///   exactly the ones offered (and accepted) before it was read.
+/// - Once closed (the sender stopped), offers are refused, and ``close()`` releases and counts
+///   what was still waiting, so no accepted event is left behind uncounted.
+/// - Only one sender calls ``take(max:into:)`` and ``close()`` (never both at once).
+final class EventQueue: @unchecked Sendable {
+    let capacity: Int
+    let batchSize: Int
+    /// Slot `i`'s sequence number: `p` when it is free for the offer that claims position `p`
+    /// (`p % capacity == i`), `p + 1` once that offer has published its event there.
+    private let sequences: UnsafeMutablePointer<UnsafeAtomic<Int>.Storage>
+    /// The events; a slot is initialised exactly while its sequence number is `position + 1`.
+    private let slots: UnsafeMutablePointer<APIEvent>
+    /// Positions claimed by offers so far; ``closedFlag`` is set in it by ``close()``, so that no
+    /// offer can claim a position after that (its compare-and-swap fails).
+    private let tail = ManagedAtomic<Int>(0)
+    /// The next position the sender takes (written by the sender only).
+    private let head = ManagedAtomic<Int>(0)
+    /// True from the moment an offer finds the queue full until the sender next takes from it:
+    /// ``isFull`` reads it, so a request can skip capturing an event that would be refused.
+    private let full = ManagedAtomic<Bool>(false)
+    private static let closedFlag = 1 << 62
+
+    /// The sender's wait; request threads never touch it.
+    private struct WaitState {
+        /// A poke nobody was waiting for yet.
         var pendingWakeUp = false
         var ticket: UInt64 = 0
         var expiredTicket: UInt64 = 0
-        var waiter: (ticket: UInt64, continuation: CheckedContinuation<Void, Never>)?
+        var waiter: (ticket: UInt64, continuation: CheckedContinuation<Bool, Never>)?
     }
-
-    let capacity: Int
-    let batchSize: Int
-    private let state = Mutex(State())
-    /// True from the moment an offer finds the queue full until the sender next takes it: read
-    /// without the lock by ``isFull``, so a request can skip capturing an event that would be
-    /// refused.
-    private let full = Atomic<Bool>(false)
+    private let waitState = Mutex(WaitState())
 
     init(capacity: Int, batchSize: Int) {
+        precondition(capacity > 0 && capacity < Self.closedFlag / 4, "queue capacity out of range")
         self.capacity = capacity
         self.batchSize = batchSize
+        sequences = .allocate(capacity: capacity)
+        for i in 0..<capacity { (sequences + i).initialize(to: UnsafeAtomic<Int>.Storage(i)) }
+        slots = .allocate(capacity: capacity)
     }
 
-    /// Appends `event`; false when the queue is full.
+    deinit {
+        // No offer runs any more (an offer holds a reference): release what was published.
+        var position = head.load(ordering: .relaxed)
+        let end = tail.load(ordering: .relaxed) & ~Self.closedFlag
+        while position < end {
+            let index = position % capacity
+            if sequence(index).load(ordering: .acquiring) == position + 1 {
+                (slots + index).deinitialize(count: 1)
+            }
+            position += 1
+        }
+        sequences.deinitialize(count: capacity)
+        sequences.deallocate()
+        slots.deallocate()
+    }
+
+    private func sequence(_ index: Int) -> UnsafeAtomic<Int> {
+        UnsafeAtomic(at: sequences + index)
+    }
+
+    /// Appends `event`; false when the queue is full or closed. Lock-free: see the invariants.
     func offer(_ event: APIEvent) -> Bool {
-        let (accepted, signal) = state.withLock { s -> (Bool, Bool) in
-            guard s.count < capacity, !s.closed else {
-                full.store(true, ordering: .relaxed)
-                return (false, false)
+        var position = tail.load(ordering: .relaxed)
+        while true {
+            if position & Self.closedFlag != 0 { break }
+            let index = position % capacity
+            let published = sequence(index).load(ordering: .acquiring)
+            if published == position {
+                let (claimed, current) = tail.weakCompareExchange(expected: position, desired: position + 1, ordering: .relaxed)
+                if claimed {
+                    (slots + index).initialize(to: event)
+                    sequence(index).store(position + 1, ordering: .releasing)
+                    return true
+                }
+                position = current
+            } else if published < position {
+                // The slot still holds (or is being handed) the event `capacity` positions back.
+                break
+            } else {
+                // Another offer claimed this position first.
+                position = tail.load(ordering: .relaxed)
             }
-            s.events.append(event)
-            s.acceptedTotal += 1
-            if s.count >= batchSize, !s.signalled {
-                s.signalled = true
-                return (true, true)
-            }
-            return (true, false)
         }
-        if signal { wakeUp() }
-        return accepted
+        full.store(true, ordering: .relaxed)
+        return false
     }
 
-    /// Removes and returns every waiting event, oldest first.
-    ///
-    /// The lock is held only to swap the storage out, never to copy events, so that request
-    /// handlers calling ``offer(_:)`` do not wait behind the sender however long the backlog.
+    /// Moves up to `max` waiting events, oldest first, to the end of `out`; returns how many.
+    /// Called by the sender only.
+    @discardableResult
+    func take(max: Int, into out: inout [APIEvent]) -> Int {
+        var position = head.load(ordering: .relaxed)
+        let start = position
+        while position - start < max {
+            let index = position % capacity
+            // Not yet published (or nothing there): stop, so that no event overtakes it.
+            guard sequence(index).load(ordering: .acquiring) == position + 1 else { break }
+            out.append((slots + index).move())
+            sequence(index).store(position + capacity, ordering: .releasing)
+            position += 1
+        }
+        head.store(position, ordering: .releasing)
+        if position > start, tail.load(ordering: .relaxed) & Self.closedFlag == 0 {
+            full.store(false, ordering: .relaxed)
+        }
+        return position - start
+    }
+
+    /// Every published event, oldest first (the sender's ``take(max:into:)`` without a limit).
     func takeAll() -> [APIEvent] {
-        var storage: [APIEvent] = []
-        storage.reserveCapacity(batchSize)
-        state.withLock { s in
-            swap(&s.events, &storage)
-            s.signalled = false
-            if !s.closed { full.store(false, ordering: .relaxed) }
-        }
-        return storage
+        var out: [APIEvent] = []
+        take(max: Int.max, into: &out)
+        return out
     }
 
-    /// Refuses every later offer (the sender has stopped) and returns how many events were still
-    /// waiting, which nobody will send.
+    /// Refuses every later offer (the sender has stopped), releases the events still waiting,
+    /// which nobody will send, and returns how many there were.
     func close() -> Int {
-        state.withLock { s in
-            s.closed = true
-            full.store(true, ordering: .relaxed)
-            defer { s.events = [] }
-            return s.events.count
+        let end = tail.loadThenBitwiseOr(with: Self.closedFlag, ordering: .acquiringAndReleasing) & ~Self.closedFlag
+        full.store(true, ordering: .relaxed)
+        var position = head.load(ordering: .relaxed)
+        let start = position
+        while position < end {
+            let index = position % capacity
+            // An offer that claimed this position before the close is about to publish.
+            while sequence(index).load(ordering: .acquiring) != position + 1 { sched_yield() }
+            (slots + index).deinitialize(count: 1)
+            sequence(index).store(position + capacity, ordering: .releasing)
+            position += 1
         }
+        head.store(position, ordering: .releasing)
+        return position - start
     }
 
-    /// True when the last offer was refused and the sender has not taken the queue since (a
-    /// hint, read without the lock: an offer still decides under it).
+    /// True when an offer was refused and the sender has not taken from the queue since (a
+    /// hint, read without a lock: an offer still decides for itself).
     var isFull: Bool { full.load(ordering: .relaxed) }
 
-    var count: Int { state.withLock { $0.count } }
+    /// Events waiting (claimed positions not yet taken).
+    var count: Int {
+        let taken = head.load(ordering: .acquiring)
+        return max(0, (tail.load(ordering: .relaxed) & ~Self.closedFlag) - taken)
+    }
 
     /// Events accepted since start: the first `accepted` events in queue order are exactly the
     /// ones offered before this was read.
-    var accepted: Int { state.withLock { $0.acceptedTotal } }
+    var accepted: Int { tail.load(ordering: .acquiring) & ~Self.closedFlag }
 
-    /// Wakes the sender (e.g. for shutdown).
-    func poke() { wakeUp() }
-
-    private func wakeUp() {
-        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+    /// Ends the sender's current (or next) wait at once: for flush and shutdown.
+    func poke() {
+        let waiter = waitState.withLock { s -> CheckedContinuation<Bool, Never>? in
             guard let w = s.waiter else {
                 s.pendingWakeUp = true
                 return nil
@@ -111,14 +186,15 @@ final class EventQueue: Sendable {
             s.waiter = nil
             return w.continuation
         }
-        waiter?.resume()
+        waiter?.resume(returning: true)
     }
 
-    /// Returns when woken (a batch is ready, or ``poke()``) or at `deadline`, whichever is first.
-    /// - Parameter timerExecutor: where the deadline's timer task runs (the client's I/O thread,
-    ///   not the app's concurrency pool).
-    func wait(until deadline: ContinuousClock.Instant, timerExecutor: (any TaskExecutor)? = nil) async {
-        let ticket = state.withLock { s -> UInt64? in
+    /// Returns true when poked, false at `deadline`, whichever is first. Offers never end a
+    /// wait: the sender chooses deadlines short enough to notice a filling queue.
+    /// - Parameter timerLoop: the event loop whose timer ends the wait (the sender's own thread,
+    ///   so that no other thread wakes up for it); without one, a task on the global executor.
+    func wait(until deadline: ContinuousClock.Instant, timerLoop: (any EventLoop)? = nil) async -> Bool {
+        let ticket = waitState.withLock { s -> UInt64? in
             if s.pendingWakeUp {
                 s.pendingWakeUp = false
                 return nil
@@ -126,27 +202,37 @@ final class EventQueue: Sendable {
             s.ticket &+= 1
             return s.ticket
         }
-        guard let ticket else { return }
-        let timer = Task(executorPreference: timerExecutor) {
-            try? await Task.sleep(until: deadline, clock: .continuous)
-            self.expire(ticket)
+        guard let ticket else { return true }
+        let cancelTimer: @Sendable () -> Void
+        if let timerLoop {
+            let delay = deadline - ContinuousClock.now
+            let timer = timerLoop.scheduleTask(in: TimeAmount(max(.zero, delay))) { self.expire(ticket) }
+            cancelTimer = { timer.cancel() }
+        } else {
+            let timer = Task {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                self.expire(ticket)
+            }
+            cancelTimer = { timer.cancel() }
         }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let resumeNow = state.withLock { s -> Bool in
-                if s.pendingWakeUp || s.expiredTicket == ticket {
+        let poked = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let resumeWith = waitState.withLock { s -> Bool? in
+                if s.pendingWakeUp {
                     s.pendingWakeUp = false
                     return true
                 }
+                if s.expiredTicket == ticket { return false }
                 s.waiter = (ticket, continuation)
-                return false
+                return nil
             }
-            if resumeNow { continuation.resume() }
+            if let resumeWith { continuation.resume(returning: resumeWith) }
         }
-        timer.cancel()
+        cancelTimer()
+        return poked
     }
 
     private func expire(_ ticket: UInt64) {
-        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+        let waiter = waitState.withLock { s -> CheckedContinuation<Bool, Never>? in
             guard let w = s.waiter, w.ticket == ticket else {
                 s.expiredTicket = ticket
                 return nil
@@ -154,6 +240,6 @@ final class EventQueue: Sendable {
             s.waiter = nil
             return w.continuation
         }
-        waiter?.resume()
+        waiter?.resume(returning: false)
     }
 }
