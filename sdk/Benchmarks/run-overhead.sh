@@ -17,14 +17,22 @@
 # (it includes the client's sending). captured_pct is the share of the run's requests the client
 # enqueued (the rest were dropped: memory queue full; for sampled, 10 % is all of them), read
 # from the app's /_counters before and after the run. The middleware's client sends to a local sink that
-# acknowledges every batch, so the receiving side is never the bottleneck.
+# acknowledges every batch, so the receiving side is never the bottleneck. The sink stands for a
+# Sightline server on another machine: in the paced and one-connection scenarios, where the CPU is
+# not saturated, it runs at SCHED_IDLE so that its own work (gunzip, counting lines) does not show
+# as the app's latency; at saturation it keeps the normal policy, or it would starve and stall the
+# clients (set SINK_IDLE_SCENARIOS to change this).
+# PREVIOUS_BIN=/path/to/SDKOverheadBench adds a fifth app, "previous": that build's default
+# sightline app, for an old-against-new comparison in the same session.
+# Besides the medians, PAIRED lines give, per app, the median over rounds of its difference to the
+# plain app in the same round (throughput in %, p99 in µs): this machine drifts between rounds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-5}
 DURATION=${2:-10s}
 SINK_PORT=18190
 MODES="plain sightline low sampled"
-declare -A PORT=([plain]=18181 [sightline]=18182 [low]=18184 [sampled]=18183)
+declare -A PORT=([plain]=18181 [sightline]=18182 [low]=18184 [sampled]=18183 [previous]=18185)
 declare -A PID
 
 swift build -c release --product SDKOverheadBench >/dev/null 2>&1
@@ -41,7 +49,12 @@ PID[sightline]=$!
 PID[low]=$!
 "$BIN" app --port ${PORT[sampled]} --sightline "http://127.0.0.1:$SINK_PORT" --sample-rate 0.1 >"$OUT/sampled.log" 2>&1 &
 PID[sampled]=$!
-trap 'kill ${PID[plain]} ${PID[sightline]} ${PID[low]} ${PID[sampled]} 2>/dev/null; sleep 1; kill $SINK 2>/dev/null' EXIT
+if [ -n "${PREVIOUS_BIN:-}" ]; then
+    "$PREVIOUS_BIN" app --port ${PORT[previous]} --sightline "http://127.0.0.1:$SINK_PORT" >"$OUT/previous.log" 2>&1 &
+    PID[previous]=$!
+    MODES="$MODES previous"
+fi
+trap 'kill ${PID[*]} 2>/dev/null; sleep 1; kill $SINK 2>/dev/null' EXIT
 sleep 2
 
 HZ=$(getconf CLK_TCK)
@@ -83,15 +96,19 @@ for scenario in ${SCENARIOS:-saturation paced one-connection}; do
         paced) conns=32; extra=(-s Benchmarks/pace.lua) ;;
         one-connection) conns=1; extra=() ;;
     esac
+    if [[ " ${SINK_IDLE_SCENARIOS-paced one-connection} " == *" $scenario "* ]]; then
+        chrt -a --idle -p 0 $SINK >/dev/null
+    else
+        chrt -a --other -p 0 $SINK >/dev/null
+    fi
+    echo "$scenario: sink policy $(chrt -p $SINK | head -1 | sed 's/.*: //')"
     for mode in $MODES; do run "$mode" "$conns" 3s "${extra[@]}" >/dev/null; done  # warm-up
     : >"$OUT/$scenario.txt"
     for round in $(seq 1 "$ROUNDS"); do
-        case $((round % 4)) in
-            1) order="plain sightline low sampled" ;;
-            2) order="sightline low sampled plain" ;;
-            3) order="low sampled plain sightline" ;;
-            0) order="sampled plain sightline low" ;;
-        esac
+        # Rotate the order each round, so that no app always runs first or after the same one.
+        read -r -a modes <<<"$MODES"
+        shift_by=$(( (round - 1) % ${#modes[@]} ))
+        order="${modes[*]:$shift_by} ${modes[*]:0:$shift_by}"
         for mode in $order; do
             echo "$scenario round $round $(run "$mode" "$conns" "$DURATION" "${extra[@]}")" | tee -a "$OUT/$scenario.txt"
         done
@@ -100,10 +117,19 @@ for scenario in ${SCENARIOS:-saturation paced one-connection}; do
         col() { awk -v m="$mode" -v c="$1" '$4==m {print $c}' "$OUT/$scenario.txt" | median; }
         echo "MEDIAN $scenario $mode req/s=$(col 5) p50_us=$(col 6) p99_us=$(col 7) cpu_us_per_req=$(col 8) captured_pct=$(col 9)"
     done
+    for mode in $MODES; do
+        [ "$mode" = plain ] && continue
+        paired() {  # paired <column> <expression of a (app) and b (plain)>
+            awk -v m="$mode" -v c="$1" '$4=="plain" {b[$3]=$c} $4==m {a[$3]=$c} END {for (k in a) if (k in b) print a[k], b[k]}' "$OUT/$scenario.txt" \
+                | awk "{a=\$1; b=\$2; printf \"%.1f\\n\", $2}" | median
+        }
+        echo "PAIRED $scenario $mode throughput_pct=$(paired 5 '(a-b)*100/b') added_p99_us=$(paired 7 'a-b') added_p50_us=$(paired 6 'a-b')"
+    done
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-kill -TERM "${PID[sightline]}" "${PID[low]}" "${PID[sampled]}"
+kill -TERM "${PID[sightline]}" "${PID[low]}" "${PID[sampled]}" ${PID[previous]:-}
 sleep 2
 echo "sightline app: $(grep counters "$OUT/sightline.log" || echo 'no counters line')"
 echo "low app:       $(grep counters "$OUT/low.log" || echo 'no counters line')"
 echo "sampled app:   $(grep counters "$OUT/sampled.log" || echo 'no counters line')"
+[ -n "${PID[previous]:-}" ] && echo "previous app:  $(grep counters "$OUT/previous.log" || echo 'no counters line')"

@@ -87,7 +87,7 @@ public final class SightlineClient: Service, Sendable {
     init(configuration: SightlineConfiguration, transport: any EventTransport) throws(SightlineClientError) {
         self.configuration = configuration
         self.transport = transport
-        let queue = EventQueue(capacity: configuration.queueCapacity, batchSize: configuration.batchSize)
+        let queue = EventQueue(capacity: configuration.queueCapacity)
         self.queue = queue
         let spool: DiskSpool?
         if let directory = configuration.spoolDirectory {
@@ -235,12 +235,12 @@ private final class Sender {
     var pendingCount: Int { client.queue.count }
 
     /// The next batch of at most `max` events, oldest first, taken from the queue.
-    func nextBatch(max: Int) -> ArraySlice<APIEvent> {
+    func nextBatch(max: Int) -> [APIEvent] {
         var batch: [APIEvent] = []
         batch.reserveCapacity(Swift.min(max, client.queue.count))
         client.queue.take(max: max, into: &batch)
         publishPending()
-        return batch[...]
+        return batch
     }
 
     /// Events in flight from memory (being encoded or delivered).
@@ -306,13 +306,18 @@ private final class Sender {
             let due = clock.now >= lastFlush.advanced(by: config.flushInterval)
                 || (client.flushRequested && pendingCount > 0)
             if pendingCount >= config.batchSize || due || shuttingDown {
-                let batch = nextBatch(max: config.batchSize)
+                var batch = nextBatch(max: config.batchSize)
                 lastFlush = clock.now
                 if batch.isEmpty {
+                    // Either nothing is queued, or the oldest position is claimed but not yet
+                    // published (its offer was preempted halfway): then look again shortly
+                    // instead of spinning, also while shutting down (the events behind it would
+                    // be dropped), until the shutdown deadline.
+                    if pendingCount > 0, !pastDeadline {
+                        await waitForWork(until: clock.now.advanced(by: Self.pollInterval))
+                        continue
+                    }
                     if shuttingDown { break }
-                    // The oldest position is claimed but not yet published (its offer was
-                    // preempted halfway): look again shortly instead of spinning.
-                    if pendingCount > 0 { await waitForWork(until: clock.now.advanced(by: Self.pollInterval)) }
                     continue
                 }
                 inFlight = batch.count
@@ -321,30 +326,31 @@ private final class Sender {
                     inFlight = 0
                     publishPending()
                 }
-                let payload = encode(batch)
+                let (payload, count) = await encode(&batch)
                 if pastDeadline || (offline && clock.now < nextAttemptAt) {
-                    await backlog([(payload, batch.count)])
+                    await backlog([(payload, count)])
                     continue
                 }
-                switch await deliver(payload, count: batch.count) {
+                switch await deliver(payload, count: count) {
                 case .delivered:
                     markOnline()
-                    leftMemory(batch.count)
+                    leftMemory(count)
                 case .undeliverable(let parts):
                     markOffline()
-                    leftMemory(batch.count - parts.reduce(0) { $0 + $1.count })
+                    leftMemory(count - parts.reduce(0) { $0 + $1.count })
                     await backlog(parts)
                 }
                 continue
             }
             await waitForWork(until: lastFlush.advanced(by: config.flushInterval))
         }
-        let rest = nextBatch(max: Int.max)
+        var rest = nextBatch(max: Int.max)
         if !rest.isEmpty {
+            let part = await encode(&rest)
             if client.spool != nil {
-                await backlog([(encode(rest), rest.count)])
+                await backlog([part])
             } else {
-                held.append((encode(rest), rest.count))
+                held.append(part)
             }
         }
         if !held.isEmpty {
@@ -362,8 +368,10 @@ private final class Sender {
         !held.isEmpty || !(client.spool?.isEmpty ?? true)
     }
 
-    /// Encodes (and redacts) a batch, on the sender's thread.
-    func encode(_ batch: ArraySlice<APIEvent>) -> [UInt8] {
+    /// Encodes (and redacts) a batch, on the sender's thread, then hands its events to the I/O
+    /// thread to be released (see ``SenderThread/release(_:)``), leaving `batch` empty. Yields
+    /// between chunks, so that a shutdown can move the rest to the I/O thread.
+    func encode(_ batch: inout [APIEvent]) async -> (payload: [UInt8], count: Int) {
         if let thread {
             if !encodedBefore {
                 encodedBefore = true
@@ -376,8 +384,26 @@ private final class Sender {
                 client.drainEncode.withLock { $0 = (policy, thread.ioLoop.inEventLoop) }
             }
         }
-        return EventEncoder.encodeBatch(batch, with: client.encoder)
+        var payload: [UInt8] = []
+        payload.reserveCapacity(batch.count * 400)
+        var start = 0
+        while start < batch.count {
+            let end = min(start + Self.encodeChunk, batch.count)
+            EventEncoder.encode(batch[start..<end], with: client.encoder, into: &payload)
+            start = end
+            if start < batch.count { await Task.yield() }
+        }
+        let count = batch.count
+        if let thread {
+            thread.release(&batch)
+        } else {
+            batch = []
+        }
+        return (payload, count)
     }
+
+    /// Events encoded between two yields.
+    static let encodeChunk = 64
 
     /// Whether a batch was encoded before (the first one records where it ran), and since
     /// shutdown began (likewise).
@@ -440,9 +466,9 @@ private final class Sender {
     func spoolQueued(all: Bool) async {
         guard client.spool != nil else { return }
         while all ? pendingCount > 0 : pendingCount >= config.batchSize {
-            let batch = nextBatch(max: config.batchSize)
+            var batch = nextBatch(max: config.batchSize)
             if batch.isEmpty { break }
-            await backlog([(encode(batch), batch.count)])
+            await backlog([await encode(&batch)])
             lastFlush = clock.now
         }
     }

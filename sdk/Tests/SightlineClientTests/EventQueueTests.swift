@@ -9,7 +9,7 @@ import Testing
 struct EventQueueTests {
     @Test("fills up to its capacity, refuses the next, and takes in order across laps")
     func capacityAndOrder() {
-        let queue = EventQueue(capacity: 5, batchSize: 2)
+        let queue = EventQueue(capacity: 5)
         var next = 0
         var taken: [String] = []
         for lap in 0..<4 {
@@ -22,7 +22,7 @@ struct EventQueueTests {
             #expect(queue.count == 5)
             var out: [APIEvent] = []
             #expect(queue.take(max: 3, into: &out) == 3)
-            #expect(!queue.isFull, "taking clears the full flag")
+            #expect(!queue.isFull, "taking makes room")
             #expect(queue.take(max: 10, into: &out) == 2)
             taken += out.map(\.path)
         }
@@ -33,7 +33,7 @@ struct EventQueueTests {
 
     @Test("four producers racing one consumer: every accepted event taken once, each producer's in its order")
     func concurrentProducers() async {
-        let queue = EventQueue(capacity: 64, batchSize: 16)
+        let queue = EventQueue(capacity: 64)
         let producers = 4
         let perProducer = 20_000
         let refused = SharedCount()
@@ -76,7 +76,7 @@ struct EventQueueTests {
 
     @Test("closing refuses later offers and counts what was still waiting")
     func closeRefusesAndCounts() {
-        let queue = EventQueue(capacity: 8, batchSize: 4)
+        let queue = EventQueue(capacity: 8)
         for i in 0..<6 {
             #expect(queue.offer(APIEvent(method: "GET", path: "/\(i)", status: 200)))
         }

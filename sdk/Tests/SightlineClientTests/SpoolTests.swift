@@ -125,7 +125,7 @@ struct MechanicsTests {
 
     @Test("the queue keeps order, refuses beyond capacity, and hands everything over at once")
     func queue() {
-        let q = EventQueue(capacity: 3, batchSize: 2)
+        let q = EventQueue(capacity: 3)
         let events = makeEvents(4)
         #expect(events.prefix(3).allSatisfy { q.offer($0) })
         #expect(!q.offer(events[3]))

@@ -1,6 +1,6 @@
+import Atomics
 import NIOCore
 import NIOPosix
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -64,20 +64,52 @@ final class SenderThread: TaskExecutor, Sendable {
     }
 
     /// Set when shutdown begins: from then on the sender's jobs run on the I/O thread.
-    private let draining = Atomic<Bool>(false)
+    private let draining = ManagedAtomic<Bool>(false)
+    /// The sender's job enqueued last (the task has at most one waiting), so that
+    /// ``startDraining()`` can run it on the I/O thread if the work thread has not yet.
+    private let pending = ManagedAtomic<PendingJob?>(nil)
 
     func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        let loop = draining.load(ordering: .relaxed) ? ioLoop : workLoop
-        loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+        let box = PendingJob(UnownedJob(job))
+        // Sequentially consistent, like the pair in startDraining: either this sees `draining`,
+        // or startDraining sees this job and runs it on the I/O thread.
+        pending.store(box, ordering: .sequentiallyConsistent)
+        let loop = draining.load(ordering: .sequentiallyConsistent) ? ioLoop : workLoop
+        loop.execute { box.runOnce(on: self.asUnownedTaskExecutor()) }
     }
 
     /// Moves the sender to the I/O thread, at the app's priority, for the final flush: on a
-    /// saturated machine a `SCHED_IDLE` thread could not finish it within `shutdownTimeout`.
-    /// (The sender's jobs run one at a time whichever thread runs them: it is one task.)
+    /// saturated machine a `SCHED_IDLE` thread could not finish it within `shutdownTimeout`. A
+    /// job already waiting for the work thread is run by whichever thread gets to it first; a
+    /// job running there finishes there (the sender yields between chunks of a batch, so that
+    /// is short).
     func startDraining() {
-        draining.store(true, ordering: .relaxed)
+        draining.store(true, ordering: .sequentiallyConsistent)
+        if let box = pending.load(ordering: .sequentiallyConsistent) {
+            ioLoop.execute { box.runOnce(on: self.asUnownedTaskExecutor()) }
+        }
     }
+
+    /// Releases sent events on the I/O thread, at the app's priority, a few at a time with a
+    /// pause in between. Releasing memory that request threads allocated takes the allocator's
+    /// lock for their arena (for any block the allocator does not cache per thread); a thread the
+    /// kernel may preempt at any instant must not hold it. The pauses keep the I/O thread from
+    /// holding a core for long. Leaves `events` empty.
+    func release(_ events: inout [APIEvent]) {
+        guard !events.isEmpty else { return }
+        let box = ReleaseBox(taking: &events)
+        ioLoop.execute { self.releaseStep(box) }
+    }
+
+    private func releaseStep(_ box: ReleaseBox) {
+        box.events.removeLast(min(Self.releaseChunk, box.events.count))
+        if !box.events.isEmpty {
+            ioLoop.scheduleTask(in: Self.releasePause) { self.releaseStep(box) }
+        }
+    }
+
+    static let releaseChunk = 16
+    static let releasePause: TimeAmount = .microseconds(50)
 
     func shutdown() async {
         try? await workGroup.shutdownGracefully()
@@ -115,4 +147,23 @@ final class SenderThread: TaskExecutor, Sendable {
         return (0, 0)
         #endif
     }
+}
+
+/// One job of the sender task, run exactly once by whichever thread claims it first.
+private final class PendingJob: AtomicReference, @unchecked Sendable {
+    private let job: UnownedJob
+    private let claimed = ManagedAtomic<Bool>(false)
+
+    init(_ job: UnownedJob) { self.job = job }
+
+    func runOnce(on executor: UnownedTaskExecutor) {
+        guard !claimed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        job.runSynchronously(on: executor)
+    }
+}
+
+/// Events on their way to be released, owned by the I/O thread once handed over.
+private final class ReleaseBox: @unchecked Sendable {
+    var events: [APIEvent] = []
+    init(taking events: inout [APIEvent]) { swap(&self.events, &events) }
 }

@@ -12,8 +12,13 @@ struct EventEncoder: Sendable {
     static func encodeBatch(_ events: some RandomAccessCollection<APIEvent>, with encoder: EventEncoder) -> [UInt8] {
         var payload: [UInt8] = []
         payload.reserveCapacity(events.count * 400)
-        for index in events.indices { encoder.encode(events[index], into: &payload) }
+        encode(events, with: encoder, into: &payload)
         return payload
+    }
+
+    /// Appends the NDJSON lines of `events` to `payload`.
+    static func encode(_ events: some RandomAccessCollection<APIEvent>, with encoder: EventEncoder, into payload: inout [UInt8]) {
+        for index in events.indices { encoder.encode(events[index], into: &payload) }
     }
 
     func encode(_ event: APIEvent) -> [UInt8] {

@@ -33,7 +33,6 @@ import Darwin
 /// - Only one sender calls ``take(max:into:)`` and ``close()`` (never both at once).
 final class EventQueue: @unchecked Sendable {
     let capacity: Int
-    let batchSize: Int
     /// Slot `i`'s sequence number: `p` when it is free for the offer that claims position `p`
     /// (`p % capacity == i`), `p + 1` once that offer has published its event there.
     private let sequences: UnsafeMutablePointer<UnsafeAtomic<Int>.Storage>
@@ -44,9 +43,6 @@ final class EventQueue: @unchecked Sendable {
     private let tail = ManagedAtomic<Int>(0)
     /// The next position the sender takes (written by the sender only).
     private let head = ManagedAtomic<Int>(0)
-    /// True from the moment an offer finds the queue full until the sender next takes from it:
-    /// ``isFull`` reads it, so a request can skip capturing an event that would be refused.
-    private let full = ManagedAtomic<Bool>(false)
     private static let closedFlag = 1 << 62
 
     /// The sender's wait; request threads never touch it.
@@ -59,10 +55,9 @@ final class EventQueue: @unchecked Sendable {
     }
     private let waitState = Mutex(WaitState())
 
-    init(capacity: Int, batchSize: Int) {
+    init(capacity: Int) {
         precondition(capacity > 0 && capacity < Self.closedFlag / 4, "queue capacity out of range")
         self.capacity = capacity
-        self.batchSize = batchSize
         sequences = .allocate(capacity: capacity)
         for i in 0..<capacity { (sequences + i).initialize(to: UnsafeAtomic<Int>.Storage(i)) }
         slots = .allocate(capacity: capacity)
@@ -111,17 +106,18 @@ final class EventQueue: @unchecked Sendable {
                 position = tail.load(ordering: .relaxed)
             }
         }
-        full.store(true, ordering: .relaxed)
         return false
     }
 
     /// Moves up to `max` waiting events, oldest first, to the end of `out`; returns how many.
-    /// Called by the sender only.
+    /// Takes only events offered before the call (however fast offers keep coming). Called by the
+    /// sender only.
     @discardableResult
     func take(max: Int, into out: inout [APIEvent]) -> Int {
         var position = head.load(ordering: .relaxed)
         let start = position
-        while position - start < max {
+        let end = tail.load(ordering: .acquiring) & ~Self.closedFlag
+        while position < end, position - start < max {
             let index = position % capacity
             // Not yet published (or nothing there): stop, so that no event overtakes it.
             guard sequence(index).load(ordering: .acquiring) == position + 1 else { break }
@@ -130,9 +126,6 @@ final class EventQueue: @unchecked Sendable {
             position += 1
         }
         head.store(position, ordering: .releasing)
-        if position > start, tail.load(ordering: .relaxed) & Self.closedFlag == 0 {
-            full.store(false, ordering: .relaxed)
-        }
         return position - start
     }
 
@@ -147,7 +140,6 @@ final class EventQueue: @unchecked Sendable {
     /// which nobody will send, and returns how many there were.
     func close() -> Int {
         let end = tail.loadThenBitwiseOr(with: Self.closedFlag, ordering: .acquiringAndReleasing) & ~Self.closedFlag
-        full.store(true, ordering: .relaxed)
         var position = head.load(ordering: .relaxed)
         let start = position
         while position < end {
@@ -162,9 +154,14 @@ final class EventQueue: @unchecked Sendable {
         return position - start
     }
 
-    /// True when an offer was refused and the sender has not taken from the queue since (a
-    /// hint, read without a lock: an offer still decides for itself).
-    var isFull: Bool { full.load(ordering: .relaxed) }
+    /// True while the queue holds `capacity` events (counting positions claimed by offers still
+    /// writing), or is closed: an offer now would be refused. Computed from the two positions on
+    /// every call, so it can never be left stale (a hint all the same: an offer decides for
+    /// itself).
+    var isFull: Bool {
+        let claimed = tail.load(ordering: .relaxed)
+        return claimed & Self.closedFlag != 0 || claimed - head.load(ordering: .relaxed) >= capacity
+    }
 
     /// Events waiting (claimed positions not yet taken).
     var count: Int {
@@ -210,7 +207,8 @@ final class EventQueue: @unchecked Sendable {
             cancelTimer = { timer.cancel() }
         } else {
             let timer = Task {
-                try? await Task.sleep(until: deadline, clock: .continuous)
+                // A cancelled timer (the wait ended first) expires nothing.
+                guard (try? await Task.sleep(until: deadline, clock: .continuous)) != nil else { return }
                 self.expire(ticket)
             }
             cancelTimer = { timer.cancel() }
@@ -234,7 +232,8 @@ final class EventQueue: @unchecked Sendable {
     private func expire(_ ticket: UInt64) {
         let waiter = waitState.withLock { s -> CheckedContinuation<Bool, Never>? in
             guard let w = s.waiter, w.ticket == ticket else {
-                s.expiredTicket = ticket
+                // Never backwards: a late timer of an earlier wait must not hide a later one's.
+                s.expiredTicket = max(s.expiredTicket, ticket)
                 return nil
             }
             s.waiter = nil
