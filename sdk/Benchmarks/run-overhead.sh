@@ -22,8 +22,8 @@
 # not saturated, it runs at SCHED_IDLE so that its own work (gunzip, counting lines) does not show
 # as the app's latency; at saturation it keeps the normal policy, or it would starve and stall the
 # clients (set SINK_IDLE_SCENARIOS to change this).
-# PREVIOUS_BIN=/path/to/SDKOverheadBench adds a fifth app, "previous": that build's default
-# sightline app, for an old-against-new comparison in the same session.
+# PREVIOUS="name=/path/to/SDKOverheadBench ..." adds, for each pair, an app called name: that
+# build's default sightline app, for old-against-new comparisons in the same session.
 # Besides the medians, PAIRED lines give, per app, the median over rounds of its difference to the
 # plain app in the same round (throughput in %, p99 in µs): this machine drifts between rounds.
 set -euo pipefail
@@ -32,7 +32,7 @@ ROUNDS=${1:-5}
 DURATION=${2:-10s}
 SINK_PORT=18190
 MODES="plain sightline low sampled"
-declare -A PORT=([plain]=18181 [sightline]=18182 [low]=18184 [sampled]=18183 [previous]=18185)
+declare -A PORT=([plain]=18181 [sightline]=18182 [low]=18184 [sampled]=18183)
 declare -A PID
 
 swift build -c release --product SDKOverheadBench >/dev/null 2>&1
@@ -49,11 +49,15 @@ PID[sightline]=$!
 PID[low]=$!
 "$BIN" app --port ${PORT[sampled]} --sightline "http://127.0.0.1:$SINK_PORT" --sample-rate 0.1 >"$OUT/sampled.log" 2>&1 &
 PID[sampled]=$!
-if [ -n "${PREVIOUS_BIN:-}" ]; then
-    "$PREVIOUS_BIN" app --port ${PORT[previous]} --sightline "http://127.0.0.1:$SINK_PORT" >"$OUT/previous.log" 2>&1 &
-    PID[previous]=$!
-    MODES="$MODES previous"
-fi
+next_port=18185
+for pair in ${PREVIOUS:-}; do
+    name=${pair%%=*}
+    PORT[$name]=$next_port
+    next_port=$((next_port + 1))
+    "${pair#*=}" app --port ${PORT[$name]} --sightline "http://127.0.0.1:$SINK_PORT" >"$OUT/$name.log" 2>&1 &
+    PID[$name]=$!
+    MODES="$MODES $name"
+done
 trap 'kill ${PID[*]} 2>/dev/null; sleep 1; kill $SINK 2>/dev/null' EXIT
 sleep 2
 
@@ -127,9 +131,12 @@ for scenario in ${SCENARIOS:-saturation paced one-connection}; do
     done
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-kill -TERM "${PID[sightline]}" "${PID[low]}" "${PID[sampled]}" ${PID[previous]:-}
+for mode in $MODES; do [ "$mode" = plain ] || kill -TERM "${PID[$mode]}"; done
 sleep 2
 echo "sightline app: $(grep counters "$OUT/sightline.log" || echo 'no counters line')"
 echo "low app:       $(grep counters "$OUT/low.log" || echo 'no counters line')"
 echo "sampled app:   $(grep counters "$OUT/sampled.log" || echo 'no counters line')"
-[ -n "${PID[previous]:-}" ] && echo "previous app:  $(grep counters "$OUT/previous.log" || echo 'no counters line')"
+for pair in ${PREVIOUS:-}; do
+    name=${pair%%=*}
+    echo "$name app: $(grep counters "$OUT/$name.log" || echo 'no counters line')"
+done

@@ -116,7 +116,7 @@ public final class SightlineClient: Service, Sendable {
 
     /// Whether a request should be captured at all: false (and the event counted as dropped)
     /// while the memory queue is full, so that a middleware does not build an event that
-    /// ``enqueue(_:)`` would drop. Costs one atomic load while there is room. (A request that
+    /// ``enqueue(_:)`` would drop. Costs two atomic loads while there is room. (A request that
     /// a route-template exclusion would have skipped later is counted too.)
     public func shouldCapture() -> Bool {
         guard queue.isFull else { return true }
@@ -134,7 +134,7 @@ public final class SightlineClient: Service, Sendable {
     ///   spool, or ``run()`` was not started), or the client has stopped with events in memory.
     @discardableResult
     public func flush(timeout: Duration = .seconds(10)) async -> Bool {
-        // The queue's own count, taken under its lock: every event it covers is ahead of any
+        // The queue's count of claimed positions: every event it covers is ahead of any
         // event accepted later (the `enqueued` counter is bumped after the append, so it could
         // count a later event before an earlier one).
         let target = queue.accepted
@@ -185,6 +185,7 @@ public final class SightlineClient: Service, Sendable {
             configuration.logger.warning("Sightline: events enqueued while the client stopped were dropped", metadata: ["sdk.events": "\(late)"])
         }
         stopped.store(true, ordering: .relaxed)
+        senderThread.withLock { $0 = nil }
         // From outside the client's threads: the connections close on the I/O thread, then
         // both threads stop.
         await transport.shutdown()
@@ -214,9 +215,13 @@ private final class Sender {
 
     let client: SightlineClient
     var config: SightlineConfiguration { client.configuration }
-    var logger: SenderLog { SenderLog(logger: client.configuration.logger, loop: thread?.ioLoop) }
+    let logger: SenderLog
     /// Where spool files are read and written.
     var blockingPool: NIOThreadPool { thread?.blockingPool ?? .singleton }
+    /// Counts events; an exported metric is reported from the I/O thread.
+    func tally(_ kind: SightlineCounters.Kind, _ n: Int = 1) {
+        client.counters.add(kind, n, exportOn: thread?.ioLoop)
+    }
     let clock = ContinuousClock()
 
     var current = 0
@@ -246,7 +251,7 @@ private final class Sender {
     /// Events in flight from memory (being encoded or delivered).
     var inFlight = 0
 
-    /// Updates the count of events the sender holds in memory (its copy, in flight, held).
+    /// Updates the count of events the sender holds in memory (in flight, held).
     func publishPending() {
         client.localPending.set(inFlight + held.reduce(0) { $0 + $1.count })
     }
@@ -257,12 +262,13 @@ private final class Sender {
         if n > 0 { client.leftMemory.set(client.leftMemory.value + n) }
     }
 
-    /// The client's threads (this runs on the I/O one).
+    /// The client's threads (this runs on the work one, and on the I/O one once shutting down).
     let thread: SenderThread?
 
     init(client: SightlineClient, thread: SenderThread?) {
         self.client = client
         self.thread = thread
+        self.logger = SenderLog(logger: client.configuration.logger, loop: thread?.ioLoop)
         let now = ContinuousClock.now
         self.nextAttemptAt = now
         self.nextProbeAt = now
@@ -355,7 +361,7 @@ private final class Sender {
         }
         if !held.isEmpty {
             let lost = held.reduce(0) { $0 + $1.count }
-            client.counters.add(.dropped, lost)
+            tally(.dropped, lost)
             leftMemory(lost)
             held.removeAll()
             publishPending()
@@ -363,6 +369,8 @@ private final class Sender {
         }
         reportDrops(force: true)
     }
+
+    var isPastShutdownDeadline: Bool { shutdownDeadline.map { clock.now >= $0 } ?? false }
 
     var hasBacklog: Bool {
         !held.isEmpty || !(client.spool?.isEmpty ?? true)
@@ -438,13 +446,13 @@ private final class Sender {
                 do {
                     let appended = try await blockingPool.runIfActive { try spool.append(part.payload, count: part.count) }
                     if appended {
-                        client.counters.add(.spooled, part.count)
+                        tally(.spooled, part.count)
                     } else {
-                        client.counters.add(.dropped, part.count)
+                        tally(.dropped, part.count)
                     }
                     if fromMemory { leftMemory(part.count) }
                 } catch {
-                    client.counters.add(.dropped, part.count)
+                    tally(.dropped, part.count)
                     if fromMemory { leftMemory(part.count) }
                     if !spoolErrorLogged {
                         spoolErrorLogged = true
@@ -454,7 +462,7 @@ private final class Sender {
             } else if held.isEmpty || held.reduce(0, { $0 + $1.count }) + part.count <= config.batchSize {
                 held.append(part)
             } else {
-                client.counters.add(.dropped, part.count)
+                tally(.dropped, part.count)
                 if fromMemory { leftMemory(part.count) }
             }
         }
@@ -467,7 +475,15 @@ private final class Sender {
         guard client.spool != nil else { return }
         while all ? pendingCount > 0 : pendingCount >= config.batchSize {
             var batch = nextBatch(max: config.batchSize)
-            if batch.isEmpty { break }
+            if batch.isEmpty {
+                // The oldest position is claimed but not yet published: wait for it rather than
+                // leave it (and everything behind it) to be dropped, until the deadline.
+                if all, pendingCount > 0, !isPastShutdownDeadline {
+                    await waitForWork(until: clock.now.advanced(by: Self.pollInterval))
+                    continue
+                }
+                break
+            }
             await backlog([await encode(&batch)])
             lastFlush = clock.now
         }
@@ -500,7 +516,7 @@ private final class Sender {
         guard let record else { return }
         switch await deliver(record.payload, count: record.count) {
         case .delivered:
-            client.counters.add(.unspooled, record.count)
+            tally(.unspooled, record.count)
             do {
                 try await blockingPool.runIfActive { try spool.remove(record) }
             } catch {
@@ -528,25 +544,25 @@ private final class Sender {
         while attempt < attempts {
             if Task.isCancelled { break }
             let endpoint = endpoints[current]
-            client.counters.add(.sent, count)
-            if attempt > 0 { client.counters.add(.retried, count) }
+            tally(.sent, count)
+            if attempt > 0 { tally(.retried, count) }
             let outcome = await client.transport.send(payload, count: count, to: endpoint)
             var retryAfter: Duration?
             switch outcome {
             case .answered(let accepted, let rejected):
-                client.counters.add(.acknowledged, accepted)
-                client.counters.add(.rejected, rejected)
+                tally(.acknowledged, accepted)
+                tally(.rejected, rejected)
                 if rejected > 0 {
                     logger.warning("Sightline rejected events as invalid; they are not retried", metadata: ["sdk.rejected": "\(rejected)", "sdk.endpoint": "\(endpoint)"])
                 }
                 if accepted + rejected < count {
                     // The answer accounts for fewer events than sent: count the rest as rejected.
-                    client.counters.add(.rejected, count - accepted - rejected)
+                    tally(.rejected, count - accepted - rejected)
                 }
                 authFailureLogged = false
                 return .delivered
             case .refused(let status):
-                client.counters.add(.rejected, count)
+                tally(.rejected, count)
                 logger.error("Sightline refused a batch; its events are counted as rejected", metadata: ["http.status": "\(status)", "sdk.events": "\(count)"])
                 return .delivered
             case .tooLarge:
@@ -578,7 +594,7 @@ private final class Sender {
     func deliverSplit(_ payload: [UInt8], count: Int) async -> Result {
         let lines = payload.split(separator: UInt8(ascii: "\n")).map { Array($0) + [UInt8(ascii: "\n")] }
         if lines.count <= 1 {
-            client.counters.add(.rejected, count)
+            tally(.rejected, count)
             logger.error("Sightline refused an event as too large (413); it is counted as rejected")
             return .delivered
         }
@@ -597,7 +613,7 @@ private final class Sender {
     func failOver(from: Int, to: Int) {
         guard from != to else { return }
         current = to
-        client.counters.add(.failovers)
+        tally(.failovers)
         nextProbeAt = clock.now.advanced(by: config.primaryProbeInterval)
         logger.warning("Sightline endpoint unreachable; failing over", metadata: [
             "sdk.from": "\(config.endpoints[from])", "sdk.to": "\(config.endpoints[to])",
@@ -610,7 +626,7 @@ private final class Sender {
         if await client.transport.probe(config.endpoints[0]) {
             logger.info("Sightline primary endpoint is back; returning to it", metadata: ["sdk.endpoint": "\(config.endpoints[0])"])
             current = 0
-            client.counters.add(.failovers)
+            tally(.failovers)
         }
     }
 
@@ -666,9 +682,17 @@ private final class Sender {
 struct SenderLog {
     let logger: Logger
     let loop: (any EventLoop)?
+    /// Read once: a handler's `logLevel` getter could take a lock.
+    let level: Logger.Level
+
+    init(logger: Logger, loop: (any EventLoop)?) {
+        self.logger = logger
+        self.loop = loop
+        self.level = logger.logLevel
+    }
 
     func log(_ level: Logger.Level, _ message: Logger.Message, _ metadata: Logger.Metadata?) {
-        guard logger.logLevel <= level else { return }
+        guard self.level <= level else { return }
         let logger = logger
         guard let loop else { return logger.log(level: level, message, metadata: metadata) }
         loop.execute { logger.log(level: level, message, metadata: metadata) }

@@ -1,4 +1,5 @@
 import Metrics
+import NIOCore
 import Synchronization
 
 /// What happened to the events the app handed to the client, readable at any time.
@@ -82,10 +83,20 @@ public final class SightlineCounters: Sendable {
         }
     }
 
-    func add(_ kind: Kind, _ n: Int = 1) {
+    /// Counts `n` events of `kind`.
+    /// - Parameter exportLoop: where to report the count to the metrics backend, when exported
+    ///   (the client's sender passes its I/O thread: a backend may take a lock the app's threads
+    ///   share); `nil` reports it at once, on the calling thread.
+    func add(_ kind: Kind, _ n: Int = 1, exportOn exportLoop: (any EventLoop)? = nil) {
         guard n != 0 else { return }
         withAtomic(kind) { _ = $0.wrappingAdd(n, ordering: .relaxed) }
-        metrics?[kind.rawValue].increment(by: Int64(n))
+        guard let metrics else { return }
+        let counter = metrics[kind.rawValue]
+        if let exportLoop {
+            exportLoop.execute { counter.increment(by: Int64(n)) }
+        } else {
+            counter.increment(by: Int64(n))
+        }
     }
 
     func value(_ kind: Kind) -> Int { withAtomic(kind) { $0.load(ordering: .relaxed) } }

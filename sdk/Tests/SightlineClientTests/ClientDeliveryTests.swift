@@ -118,6 +118,26 @@ struct ClientDeliveryTests {
         #endif
     }
 
+    @Test("shutdown waits for an offer that claimed its place but has not published yet: nothing behind it is dropped")
+    func shutdownWaitsForHalfPublishedOffer() async throws {
+        let server = try await FakeSightline()
+        defer { Task { await server.stop() } }
+        var config = try fastConfiguration([server.url], batchSize: 1000)
+        config.flushInterval = .seconds(3600)
+        let client = try SightlineClient(configuration: config)
+        let events = makeEvents(6)
+        let task = Task { try await client.run() }
+        // A request thread preempted halfway through its offer: its place is claimed first.
+        let slow = try #require(client.queue.claim())
+        for e in events.dropFirst() { client.enqueue(e) }
+        client.requestShutdown()
+        try await Task.sleep(for: .milliseconds(100))
+        client.queue.publish(events[0], at: slow)
+        try await task.value
+        #expect(server.receivedIDs == events.map(\.id), "every event, in order")
+        #expect(client.counters.snapshot().dropped == 0)
+    }
+
     @Test("graceful shutdown sends what is still queued")
     func shutdownFlush() async throws {
         let server = try await FakeSightline()

@@ -54,8 +54,10 @@ final class HTTPTransport: EventTransport {
         request.method = .POST
         request.headers.add(name: "Authorization", value: "Bearer \(ingestKey)")
         request.headers.add(name: "Content-Type", value: "application/x-ndjson")
+        // On the caller's thread: the sender's, at its priority. A yield first, so that a
+        // shutdown that began meanwhile moves the copy and the compression to the I/O thread.
+        await Task.yield()
         var body = ByteBuffer(bytes: ndjson)
-        // On the caller's thread: the sender's, at its priority.
         var raw = body
         if gzip, let compressed = try? raw.compress(with: .gzip(configuration: .init(compressionLevel: 1))) {
             request.headers.add(name: "Content-Encoding", value: "gzip")

@@ -28,14 +28,17 @@ public enum SenderPriority: Sendable, Hashable {
 /// Invariants:
 /// - The work thread runs the sender task (it is that task's `TaskExecutor`, by task executor
 ///   preference): the loop and its bookkeeping, taking events from the queue, redaction,
-///   encoding, gzip, and releasing sent events, at ``SenderPriority`` (`SCHED_IDLE` by default).
-///   The kernel may preempt it at any instant, so it shares no lock with the threads that serve
-///   requests: they hand events over through the lock-free ``EventQueue`` and never wake it (it
-///   polls). The locks it does take are the client's own: its wait state (also taken by
-///   `flush` and shutdown), the job queues of the two threads, and its spool thread's.
+///   encoding and gzip, at ``SenderPriority`` (`SCHED_IDLE` by default).
+/// - The kernel may preempt the work thread at any instant, so it takes no lock that the threads
+///   serving requests take: they hand events over through the lock-free ``EventQueue`` and
+///   never wake it (it polls); the events they allocated are released on the I/O thread
+///   (``release(_:)``: the allocator's arena locks); its log lines and exported metric counts
+///   are handed to the I/O thread (a log handler's or a metrics backend's lock may be the
+///   app's); it reads the spool's counts from atomics. The locks it does take are the client's
+///   own: its wait state (also taken by `flush` and shutdown), the job queues of the two
+///   threads, AsyncHTTPClient's, and its spool thread's. So the I/O thread can wait for it.
 /// - The I/O thread, at the app's priority, is the event loop of the client's `HTTPClient`:
-///   connect and read timeouts then measure the network, not a starved work thread. The
-///   sender's log messages are written from it too (a log handler's lock may be the app's).
+///   connect and read timeouts then measure the network, not a busy CPU.
 /// - Once shutdown begins (``startDraining()``), the sender's jobs run on the I/O thread instead,
 ///   so that the final flush is not starved.
 /// - Spool files are read and written on a blocking-I/O thread of the client's own, not on
@@ -73,7 +76,9 @@ final class SenderThread: TaskExecutor, Sendable {
         let box = PendingJob(UnownedJob(job))
         // Sequentially consistent, like the pair in startDraining: either this sees `draining`,
         // or startDraining sees this job and runs it on the I/O thread.
-        pending.store(box, ordering: .sequentiallyConsistent)
+        let previous = pending.exchange(box, ordering: .sequentiallyConsistent)
+        // One task, one job waiting at a time: the one before has been claimed.
+        assert(previous?.isClaimed ?? true, "the sender task had two jobs waiting")
         let loop = draining.load(ordering: .sequentiallyConsistent) ? ioLoop : workLoop
         loop.execute { box.runOnce(on: self.asUnownedTaskExecutor()) }
     }
@@ -81,11 +86,11 @@ final class SenderThread: TaskExecutor, Sendable {
     /// Moves the sender to the I/O thread, at the app's priority, for the final flush: on a
     /// saturated machine a `SCHED_IDLE` thread could not finish it within `shutdownTimeout`. A
     /// job already waiting for the work thread is run by whichever thread gets to it first; a
-    /// job running there finishes there (the sender yields between chunks of a batch, so that
-    /// is short).
+    /// job running there finishes there (the sender yields every 64 events while encoding and
+    /// before gzip, so that is at most one such step, run at the work thread's priority).
     func startDraining() {
         draining.store(true, ordering: .sequentiallyConsistent)
-        if let box = pending.load(ordering: .sequentiallyConsistent) {
+        if let box = pending.load(ordering: .sequentiallyConsistent), !box.isClaimed {
             ioLoop.execute { box.runOnce(on: self.asUnownedTaskExecutor()) }
         }
     }
@@ -155,6 +160,8 @@ private final class PendingJob: AtomicReference, @unchecked Sendable {
     private let claimed = ManagedAtomic<Bool>(false)
 
     init(_ job: UnownedJob) { self.job = job }
+
+    var isClaimed: Bool { claimed.load(ordering: .acquiring) }
 
     func runOnce(on executor: UnownedTaskExecutor) {
         guard !claimed.exchange(true, ordering: .acquiringAndReleasing) else { return }

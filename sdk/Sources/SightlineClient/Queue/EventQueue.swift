@@ -85,6 +85,14 @@ final class EventQueue: @unchecked Sendable {
 
     /// Appends `event`; false when the queue is full or closed. Lock-free: see the invariants.
     func offer(_ event: APIEvent) -> Bool {
+        guard let position = claim() else { return false }
+        publish(event, at: position)
+        return true
+    }
+
+    /// Claims the next position for an offer; nil when the queue is full or closed. (Apart from
+    /// ``publish(_:at:)`` so that tests can hold a claimed position unpublished.)
+    func claim() -> Int? {
         var position = tail.load(ordering: .relaxed)
         while true {
             if position & Self.closedFlag != 0 { break }
@@ -92,11 +100,7 @@ final class EventQueue: @unchecked Sendable {
             let published = sequence(index).load(ordering: .acquiring)
             if published == position {
                 let (claimed, current) = tail.weakCompareExchange(expected: position, desired: position + 1, ordering: .relaxed)
-                if claimed {
-                    (slots + index).initialize(to: event)
-                    sequence(index).store(position + 1, ordering: .releasing)
-                    return true
-                }
+                if claimed { return position }
                 position = current
             } else if published < position {
                 // The slot still holds (or is being handed) the event `capacity` positions back.
@@ -106,7 +110,14 @@ final class EventQueue: @unchecked Sendable {
                 position = tail.load(ordering: .relaxed)
             }
         }
-        return false
+        return nil
+    }
+
+    /// Writes `event` into the slot of `position` (which ``claim()`` returned) and publishes it.
+    func publish(_ event: APIEvent, at position: Int) {
+        let index = position % capacity
+        (slots + index).initialize(to: event)
+        sequence(index).store(position + 1, ordering: .releasing)
     }
 
     /// Moves up to `max` waiting events, oldest first, to the end of `out`; returns how many.
@@ -155,12 +166,13 @@ final class EventQueue: @unchecked Sendable {
     }
 
     /// True while the queue holds `capacity` events (counting positions claimed by offers still
-    /// writing), or is closed: an offer now would be refused. Computed from the two positions on
-    /// every call, so it can never be left stale (a hint all the same: an offer decides for
-    /// itself).
+    /// writing), or is closed: an offer now would be refused. Computed on every call (two atomic
+    /// loads), so it can never be left stale (a hint all the same: an offer decides for itself).
     var isFull: Bool {
-        let claimed = tail.load(ordering: .relaxed)
-        return claimed & Self.closedFlag != 0 || claimed - head.load(ordering: .relaxed) >= capacity
+        let position = tail.load(ordering: .relaxed)
+        // The test an offer makes: the slot of the next position still holds an event of the
+        // previous lap (not yet taken, or being handed over).
+        return position & Self.closedFlag != 0 || sequence(position % capacity).load(ordering: .relaxed) < position
     }
 
     /// Events waiting (claimed positions not yet taken).

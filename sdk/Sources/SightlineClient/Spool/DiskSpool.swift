@@ -57,6 +57,16 @@ final class DiskSpool: Sendable {
     private let state = Mutex(State())
     /// Records skipped as corrupt since the spool was opened.
     let corruptRecords = Atomic<Int>(0)
+    /// Copies of the state's pending counts, stored under its lock whenever they change and read
+    /// without it (``isEmpty``, ``pendingEvents``): the sender checks them on every turn, and
+    /// the app's counters read them, so neither waits for an `fsync` nor shares the lock.
+    private let recordsWaiting = Atomic<Int>(0)
+    private let eventsWaiting = Atomic<Int>(0)
+
+    private func publish(_ s: borrowing State) {
+        recordsWaiting.store(s.pendingRecords, ordering: .relaxed)
+        eventsWaiting.store(s.pendingEvents, ordering: .relaxed)
+    }
 
     static let headerSize = 12
 
@@ -84,6 +94,7 @@ final class DiskSpool: Sendable {
         s.writeSegment = (s.segments.keys.max() ?? 0) + 1
         let initial = s
         state.withLock { $0 = initial }
+        publish(initial)
     }
 
     deinit {
@@ -185,8 +196,8 @@ final class DiskSpool: Sendable {
     /// Bytes on disk.
     var bytes: Int { state.withLock { $0.segments.values.reduce(0, +) } }
     /// Events waiting.
-    var pendingEvents: Int { state.withLock { $0.pendingEvents } }
-    var isEmpty: Bool { state.withLock { $0.pendingRecords == 0 } }
+    var pendingEvents: Int { eventsWaiting.load(ordering: .relaxed) }
+    var isEmpty: Bool { recordsWaiting.load(ordering: .relaxed) == 0 }
 
     /// Appends one batch durably; false when it would exceed `maxBytes`.
     func append(_ payload: [UInt8], count: Int) throws(SightlineClientError) -> Bool {
@@ -231,6 +242,7 @@ final class DiskSpool: Sendable {
             s.segments[s.writeSegment, default: 0] += record.count
             s.pendingRecords += 1
             s.pendingEvents += count
+            publish(s)
             return true
         }
     }
@@ -270,6 +282,7 @@ final class DiskSpool: Sendable {
             s.readOffset = record.end
             s.pendingRecords = max(0, s.pendingRecords - 1)
             s.pendingEvents = max(0, s.pendingEvents - record.count)
+            publish(s)
             return record.end >= (s.segments[record.segment] ?? 0)
         }
         if exhausted { _ = try advancePastSegment(record.segment, corrupt: false) }
@@ -302,6 +315,7 @@ final class DiskSpool: Sendable {
             if corrupt {
                 s.pendingRecords = 0
                 s.pendingEvents = 0
+                publish(s)
             }
             return false
         }
