@@ -217,10 +217,10 @@ private final class Sender {
     var config: SightlineConfiguration { client.configuration }
     let logger: SenderLog
     /// Where spool files are read and written.
-    var blockingPool: NIOThreadPool { thread?.blockingPool ?? .singleton }
+    var blockingPool: NIOThreadPool { thread.blockingPool }
     /// Counts events; an exported metric is reported from the I/O thread.
     func tally(_ kind: SightlineCounters.Kind, _ n: Int = 1) {
-        client.counters.add(kind, n, exportOn: thread?.ioLoop)
+        client.counters.add(kind, n, exportOn: thread.ioLoop)
     }
     let clock = ContinuousClock()
 
@@ -263,12 +263,12 @@ private final class Sender {
     }
 
     /// The client's threads (this runs on the work one, and on the I/O one once shutting down).
-    let thread: SenderThread?
+    let thread: SenderThread
 
-    init(client: SightlineClient, thread: SenderThread?) {
+    init(client: SightlineClient, thread: SenderThread) {
         self.client = client
         self.thread = thread
-        self.logger = SenderLog(logger: client.configuration.logger, loop: thread?.ioLoop)
+        self.logger = SenderLog(logger: client.configuration.logger, loop: thread.ioLoop)
         let now = ContinuousClock.now
         self.nextAttemptAt = now
         self.nextProbeAt = now
@@ -286,7 +286,7 @@ private final class Sender {
             if shuttingDown, shutdownDeadline == nil {
                 shutdownDeadline = clock.now.advanced(by: config.shutdownTimeout)
             }
-            let pastDeadline = shutdownDeadline.map { clock.now >= $0 } ?? false
+            let pastDeadline = isPastShutdownDeadline
 
             // 1. Older events first: the spool, or the batch held in memory without a spool.
             if hasBacklog {
@@ -315,14 +315,7 @@ private final class Sender {
                 var batch = nextBatch(max: config.batchSize)
                 lastFlush = clock.now
                 if batch.isEmpty {
-                    // Either nothing is queued, or the oldest position is claimed but not yet
-                    // published (its offer was preempted halfway): then look again shortly
-                    // instead of spinning, also while shutting down (the events behind it would
-                    // be dropped), until the shutdown deadline.
-                    if pendingCount > 0, !pastDeadline {
-                        await waitForWork(until: clock.now.advanced(by: Self.pollInterval))
-                        continue
-                    }
+                    if await waitedForUnpublished() { continue }
                     if shuttingDown { break }
                     continue
                 }
@@ -372,6 +365,17 @@ private final class Sender {
 
     var isPastShutdownDeadline: Bool { shutdownDeadline.map { clock.now >= $0 } ?? false }
 
+    /// For a take that came back empty while events are counted as queued: the oldest position
+    /// is claimed but not yet published (its offer was preempted halfway). Waits a poll interval
+    /// and returns true, so the caller looks again instead of spinning or, while shutting down,
+    /// leaving it and everything behind it to be dropped; false when nothing is queued or the
+    /// shutdown deadline has passed.
+    func waitedForUnpublished() async -> Bool {
+        guard pendingCount > 0, !isPastShutdownDeadline else { return false }
+        await waitForWork(until: clock.now.advanced(by: Self.pollInterval))
+        return true
+    }
+
     var hasBacklog: Bool {
         !held.isEmpty || !(client.spool?.isEmpty ?? true)
     }
@@ -380,17 +384,15 @@ private final class Sender {
     /// thread to be released (see ``SenderThread/release(_:)``), leaving `batch` empty. Yields
     /// between chunks, so that a shutdown can move the rest to the I/O thread.
     func encode(_ batch: inout [APIEvent]) async -> (payload: [UInt8], count: Int) {
-        if let thread {
-            if !encodedBefore {
-                encodedBefore = true
-                let (policy, nice) = SenderThread.currentThreadScheduling()
-                client.firstEncode.withLock { $0 = (policy, nice, thread.workLoop.inEventLoop) }
-            }
-            if client.isShuttingDown, !encodedDraining {
-                encodedDraining = true
-                let (policy, _) = SenderThread.currentThreadScheduling()
-                client.drainEncode.withLock { $0 = (policy, thread.ioLoop.inEventLoop) }
-            }
+        if !encodedBefore {
+            encodedBefore = true
+            let (policy, nice) = SenderThread.currentThreadScheduling()
+            client.firstEncode.withLock { $0 = (policy, nice, thread.workLoop.inEventLoop) }
+        }
+        if client.isShuttingDown, !encodedDraining {
+            encodedDraining = true
+            let (policy, _) = SenderThread.currentThreadScheduling()
+            client.drainEncode.withLock { $0 = (policy, thread.ioLoop.inEventLoop) }
         }
         var payload: [UInt8] = []
         payload.reserveCapacity(batch.count * 400)
@@ -402,11 +404,7 @@ private final class Sender {
             if start < batch.count { await Task.yield() }
         }
         let count = batch.count
-        if let thread {
-            thread.release(&batch)
-        } else {
-            batch = []
-        }
+        thread.release(&batch)
         return (payload, count)
     }
 
@@ -476,12 +474,7 @@ private final class Sender {
         while all ? pendingCount > 0 : pendingCount >= config.batchSize {
             var batch = nextBatch(max: config.batchSize)
             if batch.isEmpty {
-                // The oldest position is claimed but not yet published: wait for it rather than
-                // leave it (and everything behind it) to be dropped, until the deadline.
-                if all, pendingCount > 0, !isPastShutdownDeadline {
-                    await waitForWork(until: clock.now.advanced(by: Self.pollInterval))
-                    continue
-                }
+                if all, await waitedForUnpublished() { continue }
                 break
             }
             await backlog([await encode(&batch)])
@@ -644,7 +637,7 @@ private final class Sender {
         var interval = Self.pollInterval
         var seen = pendingCount
         while clock.now < deadline {
-            if await client.queue.wait(until: min(deadline, clock.now.advanced(by: interval)), timerLoop: thread?.workLoop) { return }
+            if await client.queue.wait(until: min(deadline, clock.now.advanced(by: interval)), timerLoop: thread.workLoop) { return }
             let now = pendingCount
             if now >= config.batchSize || client.isShuttingDown || client.flushRequested { return }
             interval = now > seen ? Self.pollInterval : min(interval * 2, Self.idlePollInterval)
@@ -681,11 +674,11 @@ private final class Sender {
 /// be preempted at any instant.
 struct SenderLog {
     let logger: Logger
-    let loop: (any EventLoop)?
+    let loop: any EventLoop
     /// Read once: a handler's `logLevel` getter could take a lock.
     let level: Logger.Level
 
-    init(logger: Logger, loop: (any EventLoop)?) {
+    init(logger: Logger, loop: any EventLoop) {
         self.logger = logger
         self.loop = loop
         self.level = logger.logLevel
@@ -694,7 +687,6 @@ struct SenderLog {
     func log(_ level: Logger.Level, _ message: Logger.Message, _ metadata: Logger.Metadata?) {
         guard self.level <= level else { return }
         let logger = logger
-        guard let loop else { return logger.log(level: level, message, metadata: metadata) }
         loop.execute { logger.log(level: level, message, metadata: metadata) }
     }
 
