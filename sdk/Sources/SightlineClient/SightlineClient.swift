@@ -52,6 +52,8 @@ public final class SightlineClient: Service, Sendable {
     let transport: any EventTransport
     let spool: DiskSpool?
     let encoder: EventEncoder
+    /// The sender's time (see ``SenderClock``); tests inject a manual one.
+    let clock: any SenderClock
     private let shutdownRequested = Atomic<Bool>(false)
     private let running = Atomic<Bool>(false)
     /// Set when ``run()`` has returned: nothing is sent any more.
@@ -77,15 +79,24 @@ public final class SightlineClient: Service, Sendable {
 
     /// - Throws: ``SightlineClientError`` when the spool directory cannot be opened.
     public convenience init(configuration: SightlineConfiguration) throws(SightlineClientError) {
+        try self.init(configuration: configuration, clock: RealSenderClock())
+    }
+
+    /// The client with its HTTP transport and a clock of the caller's (tests: a manual one).
+    convenience init(configuration: SightlineConfiguration, clock: any SenderClock) throws(SightlineClientError) {
         let transport = HTTPTransport(
             ingestKey: configuration.ingestKey, gzip: configuration.gzip,
             timeout: configuration.requestTimeout, connectTimeout: configuration.connectTimeout
         )
-        try self.init(configuration: configuration, transport: transport)
+        try self.init(configuration: configuration, transport: transport, clock: clock)
     }
 
-    init(configuration: SightlineConfiguration, transport: any EventTransport) throws(SightlineClientError) {
+    init(
+        configuration: SightlineConfiguration, transport: any EventTransport,
+        clock: any SenderClock = RealSenderClock()
+    ) throws(SightlineClientError) {
         self.configuration = configuration
+        self.clock = clock
         self.transport = transport
         let queue = EventQueue(capacity: configuration.queueCapacity)
         self.queue = queue
@@ -141,12 +152,13 @@ public final class SightlineClient: Service, Sendable {
         flushers.wrappingAdd(1, ordering: .relaxed)
         defer { flushers.wrappingSubtract(1, ordering: .relaxed) }
         queue.poke()
-        let deadline = ContinuousClock.now.advanced(by: timeout)
+        let deadline = clock.now.advanced(by: timeout)
         while leftMemory.value < target {
             // A client that has stopped sends nothing more; one not started yet may start.
-            guard !stopped.load(ordering: .relaxed), ContinuousClock.now < deadline, !Task.isCancelled else {
+            guard !stopped.load(ordering: .relaxed), clock.now < deadline, !Task.isCancelled else {
                 return leftMemory.value >= target
             }
+            // Looks for the outcome every 2 ms (real time: the timeout is on the client's clock).
             try? await Task.sleep(for: .milliseconds(2))
         }
         return true
@@ -206,7 +218,7 @@ public final class SightlineClient: Service, Sendable {
 }
 
 /// The sender's state machine; lives in the one task that ``SightlineClient/run()`` starts.
-private final class Sender {
+final class Sender {
     enum Result {
         case delivered
         /// These parts (payload, event count) could not be delivered now.
@@ -222,7 +234,8 @@ private final class Sender {
     func tally(_ kind: SightlineCounters.Kind, _ n: Int = 1) {
         client.counters.add(kind, n, exportOn: thread.ioLoop)
     }
-    let clock = ContinuousClock()
+    /// The client's clock: every deadline and wait below is on it.
+    let clock: any SenderClock
 
     var current = 0
     var offline = false
@@ -269,7 +282,8 @@ private final class Sender {
         self.client = client
         self.thread = thread
         self.logger = SenderLog(logger: client.configuration.logger, loop: thread.ioLoop)
-        let now = ContinuousClock.now
+        self.clock = client.clock
+        let now = client.clock.now
         self.nextAttemptAt = now
         self.nextProbeAt = now
         self.lastFlush = now
@@ -577,7 +591,7 @@ private final class Sender {
                 var delay = config.retry.delay(attempt: attempt - 1)
                 if let retryAfter { delay = min(max(delay, retryAfter), config.retry.maxDelay) }
                 if let deadline = shutdownDeadline { delay = min(delay, max(.zero, deadline - clock.now)) }
-                do { try await Task.sleep(for: delay) } catch { break }
+                do { try await clock.sleep(until: clock.now.advanced(by: delay)) } catch { break }
             }
         }
         return .undeliverable([(payload, count)])
@@ -631,13 +645,13 @@ private final class Sender {
         if client.isShuttingDown {
             // Do not sleep through a shutdown; retry soon instead.
             let soon = clock.now.advanced(by: .milliseconds(50))
-            try? await Task.sleep(until: min(deadline, soon), clock: clock)
+            try? await clock.sleep(until: min(deadline, soon))
             return
         }
         var interval = Self.pollInterval
         var seen = pendingCount
         while clock.now < deadline {
-            if await client.queue.wait(until: min(deadline, clock.now.advanced(by: interval)), timerLoop: thread.workLoop) { return }
+            if await client.queue.wait(until: min(deadline, clock.now.advanced(by: interval)), clock: clock, timerLoop: thread.workLoop) { return }
             let now = pendingCount
             if now >= config.batchSize || client.isShuttingDown || client.flushRequested { return }
             interval = now > seen ? Self.pollInterval : min(interval * 2, Self.idlePollInterval)
@@ -655,7 +669,7 @@ private final class Sender {
     func reportDrops(force: Bool = false) {
         let dropped = client.counters.value(.dropped)
         guard dropped > lastDropped else { return }
-        let now = clock.now
+        let now = client.clock.now
         if !force, let last = lastDropReport, now < last.advanced(by: Self.dropReportInterval) { return }
         lastDropReport = now
         logger.warning(

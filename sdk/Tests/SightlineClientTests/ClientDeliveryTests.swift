@@ -8,13 +8,23 @@ import Testing
 
 @Suite("Client delivery: batching, retries, fail-over, spool", .serialized)
 struct ClientDeliveryTests {
-    @Test("events go out in batches of batchSize, in order, gzip-compressed, with the ingest key")
+    @Test("events go out in batches of batchSize, in order, gzip-compressed, with the ingest key; full batches at the next poll, the rest after flushInterval")
     func batching() async throws {
         let server = try await FakeSightline()
         defer { Task { await server.stop() } }
-        let client = try SightlineClient(configuration: fastConfiguration([server.url], batchSize: 10))
+        let config = try fastConfiguration([server.url], batchSize: 10)
+        let (client, clock) = try manualClient(config)
+        let start = clock.now
         let events = makeEvents(25)
-        try await deliver(events, through: client)
+        try await withRunningClient(client) {
+            for e in events { client.enqueue(e) }
+            await clock.run(until: "two full batches sent") { server.receivedIDs.count == 20 }
+            let fullBatchesAt = clock.now
+            #expect(fullBatchesAt - start <= Sender.pollInterval, "full batches waited \(fullBatchesAt - start)")
+            await clock.run(until: "the partial batch sent") { server.receivedIDs.count == 25 }
+            #expect(clock.now - fullBatchesAt == config.flushInterval, "the partial batch left \(clock.now - fullBatchesAt) after the full ones")
+            await clock.run(until: "25 acknowledged") { client.counters.snapshot().acknowledged == 25 }
+        }
         let batches = server.batches
         #expect(batches.map(\.ids.count) == [10, 10, 5])
         #expect(batches.flatMap(\.ids) == events.map(\.id))
@@ -27,50 +37,98 @@ struct ClientDeliveryTests {
         #expect(members.map(\.key).starts(with: ["id", "timestamp", "service", "method", "path", "route", "status"]))
     }
 
-    @Test("a partial batch leaves after flushInterval without waiting for more events")
+    @Test("a partial batch leaves exactly one flushInterval after the last send, not before, without waiting for more events")
     func flushInterval() async throws {
         let server = try await FakeSightline()
         defer { Task { await server.stop() } }
-        let client = try SightlineClient(configuration: fastConfiguration([server.url], batchSize: 1000))
+        var config = try fastConfiguration([server.url], batchSize: 1000)
+        config.flushInterval = .seconds(2)
+        let (client, clock) = try manualClient(config)
+        let start = clock.now
         try await withRunningClient(client) {
             for e in makeEvents(3) { client.enqueue(e) }
-            await eventually("3 events sent before shutdown") { server.receivedIDs.count == 3 }
+            await clock.run(for: .milliseconds(1999))
+            #expect(server.receivedIDs.isEmpty, "sent before the interval")
+            await clock.run(until: "3 events sent") { server.receivedIDs.count == 3 }
+            #expect(clock.now - start == .seconds(2))
+            // The next interval starts at that send.
+            for e in makeEvents(2, path: "/later") { client.enqueue(e) }
+            await clock.run(for: .milliseconds(1999))
+            #expect(server.receivedIDs.count == 3, "sent before the interval")
+            await clock.run(until: "2 more sent") { server.receivedIDs.count == 5 }
+            #expect(clock.now - start == .seconds(4))
         }
-        #expect(server.batches.count == 1)
+        #expect(server.batches.map(\.ids.count) == [3, 2])
     }
 
-    @Test("an idle sender sleeps: one turn per flush interval, also after waits that timed out")
+    @Test("an idle sender sleeps: two turns per flush interval and a few polls, also after waits that timed out; a full batch still leaves within one idle poll")
     func idleSenderDoesNotSpin() async throws {
         let server = try await FakeSightline()
         defer { Task { await server.stop() } }
-        let client = try SightlineClient(configuration: fastConfiguration([server.url], batchSize: 1000))
+        let config = try fastConfiguration([server.url], batchSize: 1000)
+        let (client, clock) = try manualClient(config)
         try await withRunningClient(client) {
             for e in makeEvents(3) { client.enqueue(e) }
-            await eventually("sent") { server.receivedIDs.count == 3 }
+            await clock.run(until: "sent") { server.receivedIDs.count == 3 }
             let before = client.senderIterations.load(ordering: .relaxed)
-            try await Task.sleep(for: .milliseconds(400))  // 20 flush intervals of 20 ms
+            await clock.run(for: .milliseconds(400))  // 20 flush intervals of 20 ms
             let turns = client.senderIterations.load(ordering: .relaxed) - before
-            #expect(turns <= 60, "the sender turned \(turns) times in 400 ms while idle")
-            // And it still wakes up for a full batch at once.
+            // One turn finds the interval over and the queue empty, the next waits for the
+            // next interval: a spinning sender would turn without the clock moving.
+            #expect(turns <= 2 * 20 + 1, "the sender turned \(turns) times in 400 ms of clock time while idle")
+            // And it still notices a full batch within one idle poll.
+            let enqueuedAt = clock.now
             for e in makeEvents(1000) { client.enqueue(e) }
-            await eventually("batch sent") { server.receivedIDs.count == 1003 }
+            await clock.run(until: "batch sent") { server.receivedIDs.count == 1003 }
+            #expect(clock.now - enqueuedAt <= Sender.idlePollInterval)
         }
     }
 
-    @Test("an offline sender without a spool sleeps between attempts instead of spinning")
+    @Test("an offline sender without a spool sleeps between attempts instead of spinning, and its attempts back off")
     func offlineSenderDoesNotSpin() async throws {
         let dead = "http://127.0.0.1:\(try await unusedPort())"
         var config = try fastConfiguration([dead], batchSize: 1000)
         config.retry = RetryPolicy(initialDelay: .milliseconds(200), maxDelay: .milliseconds(400), attemptsPerEndpoint: 1)
-        let client = try SightlineClient(configuration: config)
+        let (client, clock) = try manualClient(config)
         try await withRunningClient(client) {
             for e in makeEvents(3) { client.enqueue(e) }
-            await eventually("held in memory, offline") { client.counters.snapshot().sent >= 3 }
+            await clock.run(until: "held in memory, offline") { client.counters.snapshot().sent >= 3 }
             let before = client.senderIterations.load(ordering: .relaxed)
-            try await Task.sleep(for: .milliseconds(400))  // 20 flush intervals of 20 ms
+            let attemptsBefore = client.counters.snapshot().sent / 3
+            await clock.run(for: .milliseconds(400))  // 20 flush intervals of 20 ms
             let turns = client.senderIterations.load(ordering: .relaxed) - before
-            #expect(turns <= 60, "the sender turned \(turns) times in 400 ms while offline")
+            #expect(turns <= 2 * 20 + 1, "the sender turned \(turns) times in 400 ms of clock time while offline")
+            // Waits of [100, 200] ms, then [200, 400] ms: one or two more attempts in 400 ms.
+            let attempts = client.counters.snapshot().sent / 3 - attemptsBefore
+            #expect((1...2).contains(attempts), "\(attempts) attempts in 400 ms")
         }
+    }
+
+    @Test("retries of a batch wait an exponential backoff with jitter, then the next delivery cycle waits again")
+    func backoff() async throws {
+        let server = try await FakeSightline()
+        defer { Task { await server.stop() } }
+        server.mode = .status(503)
+        var config = try fastConfiguration([server.url], batchSize: 5)
+        config.retry = RetryPolicy(initialDelay: .milliseconds(100), maxDelay: .seconds(1), attemptsPerEndpoint: 4)
+        let (client, clock) = try manualClient(config)
+        var attempts: [ContinuousClock.Instant] = []
+        try await withRunningClient(client) {
+            for e in makeEvents(5) { client.enqueue(e) }
+            await clock.run(until: "a second delivery cycle began") {
+                if server.requests > attempts.count { attempts.append(clock.now) }
+                return server.requests >= 5
+            }
+            #expect(client.counters.snapshot().retried == 3 * 5)
+        }
+        try #require(attempts.count == 5)
+        let waits = zip(attempts, attempts.dropFirst()).map { $1 - $0 }
+        // Retries 1, 2, 3 of the first cycle: [base/2, base] for base 100, 200, 400 ms.
+        for (wait, base) in zip(waits, [100, 200, 400]) {
+            #expect(wait >= .milliseconds(base / 2) && wait <= .milliseconds(base), "waited \(wait) for base \(base) ms")
+        }
+        // The next cycle after the first offline backoff: [50, 100] ms.
+        #expect(waits[3] >= .milliseconds(50) && waits[3] <= .milliseconds(100), "waited \(waits[3]) before the next cycle")
     }
 
     @Test(
@@ -82,7 +140,7 @@ struct ClientDeliveryTests {
         defer { Task { await server.stop() } }
         var config = try fastConfiguration([server.url], batchSize: 5)
         config.senderPriority = priority
-        let client = try SightlineClient(configuration: config)
+        let (client, _) = try manualClient(config)
         try await deliver(makeEvents(5), through: client)
         let seen = try #require(client.firstEncode.withLock { $0 })
         #expect(seen.onSenderThread, "the batch was encoded on another thread than the work thread")
@@ -104,10 +162,10 @@ struct ClientDeliveryTests {
         var config = try fastConfiguration([server.url], batchSize: 1000)
         config.flushInterval = .seconds(3600)
         config.senderPriority = .idle
-        let client = try SightlineClient(configuration: config)
+        let (client, clock) = try manualClient(config)
         try await withRunningClient(client) {
             for e in makeEvents(7) { client.enqueue(e) }
-            try await Task.sleep(for: .milliseconds(50))
+            await clock.run(for: .seconds(1))
             #expect(server.receivedIDs.isEmpty)
         }
         #expect(server.receivedIDs.count == 7)
@@ -124,16 +182,18 @@ struct ClientDeliveryTests {
         defer { Task { await server.stop() } }
         var config = try fastConfiguration([server.url], batchSize: 1000)
         config.flushInterval = .seconds(3600)
-        let client = try SightlineClient(configuration: config)
+        let (client, clock) = try manualClient(config)
         let events = makeEvents(6)
         let task = Task { try await client.run() }
         // A request thread preempted halfway through its offer: its place is claimed first.
         let slow = try #require(client.queue.claim())
         for e in events.dropFirst() { client.enqueue(e) }
         client.requestShutdown()
-        try await Task.sleep(for: .milliseconds(100))
+        // The sender waits on the clock for the claimed place (within the shutdown timeout).
+        await clock.run(for: .seconds(1))
+        #expect(server.receivedIDs.isEmpty && client.counters.snapshot().dropped == 0)
         client.queue.publish(events[0], at: slow)
-        try await task.value
+        try await stopped(task, client)
         #expect(server.receivedIDs == events.map(\.id), "every event, in order")
         #expect(client.counters.snapshot().dropped == 0)
     }
@@ -144,7 +204,7 @@ struct ClientDeliveryTests {
         defer { Task { await server.stop() } }
         var config = try fastConfiguration([server.url], batchSize: 1000)
         config.flushInterval = .seconds(3600)
-        let client = try SightlineClient(configuration: config)
+        let (client, _) = try manualClient(config)
         let events = makeEvents(7)
         try await withRunningClient(client) {
             for e in events { client.enqueue(e) }
@@ -159,7 +219,7 @@ struct ClientDeliveryTests {
         defer { Task { await server.stop() } }
         var config = try fastConfiguration([server.url], batchSize: 1000)
         config.flushInterval = .seconds(3600)   // only flush() can make these leave now
-        let client = try SightlineClient(configuration: config)
+        let (client, _) = try manualClient(config)
         try await withRunningClient(client) {
             let events = makeEvents(5)
             for e in events { client.enqueue(e) }
@@ -181,7 +241,7 @@ struct ClientDeliveryTests {
         var config = try fastConfiguration([server.url], batchSize: 10, queueCapacity: 20)
         config.exportMetrics = true
         config.metricsFactory = metrics
-        let client = try SightlineClient(configuration: config)
+        let (client, _) = try manualClient(config)
         // Before the sender runs, so that exactly 20 fit the queue and 5 are dropped.
         for e in makeEvents(25) { client.enqueue(e) }
         try await withRunningClient(client) {
@@ -200,51 +260,58 @@ struct ClientDeliveryTests {
         let dead = "http://127.0.0.1:\(try await unusedPort())"
         var plain = try fastConfiguration([dead], batchSize: 1000)
         plain.flushInterval = .seconds(3600)
-        let unspooled = try SightlineClient(configuration: plain)
+        // Few attempts (each to a closed port takes the connect timeout of real time).
+        plain.retry = RetryPolicy(initialDelay: .milliseconds(200), maxDelay: .seconds(1), attemptsPerEndpoint: 1)
+        let (unspooled, clock) = try manualClient(plain)
         try await withRunningClient(unspooled) {
             for e in makeEvents(3) { unspooled.enqueue(e) }
-            #expect(await unspooled.flush(timeout: .milliseconds(300)) == false)
+            let start = clock.now
+            #expect(await clock.driving { await unspooled.flush(timeout: .milliseconds(300)) } == false)
+            #expect(clock.now - start >= .milliseconds(300), "gave up before its timeout")
             #expect(unspooled.counters.snapshot().queued == 3)   // still held in memory
         }
 
         var spooling = try fastConfiguration([dead], batchSize: 1000, spool: temporaryDirectory())
         spooling.flushInterval = .seconds(3600)
-        let spooled = try SightlineClient(configuration: spooling)
+        let (spooled, spoolingClock) = try manualClient(spooling)
         try await withRunningClient(spooled) {
             for e in makeEvents(3) { spooled.enqueue(e) }
-            #expect(await spooled.flush(timeout: .seconds(10)))
+            #expect(await spoolingClock.driving { await spooled.flush(timeout: .seconds(10)) })
             let s = spooled.counters.snapshot()
             #expect(s.spooled == 3 && s.queued == 0 && s.spoolPending == 3)
         }
     }
 
-    @Test("503 from the primary: retried with backoff, then fail-over to the secondary; back to the primary once it recovers")
+    @Test("503 from the primary: retried with backoff, then fail-over to the secondary; back to the primary at the first probe once it recovers")
     func failoverAndReturn() async throws {
         let primary = try await FakeSightline()
         let secondary = try await FakeSightline()
         defer { Task { await primary.stop(); await secondary.stop() } }
         primary.mode = .status(503)
         primary.healthy = false
-        let client = try SightlineClient(configuration: fastConfiguration([primary.url, secondary.url], batchSize: 5))
+        let config = try fastConfiguration([primary.url, secondary.url], batchSize: 5)
+        let (client, clock) = try manualClient(config)
         try await withRunningClient(client) {
             for e in makeEvents(5) { client.enqueue(e) }
-            await eventually("batch on the secondary") { secondary.receivedIDs.count == 5 }
+            await clock.run(until: "batch on the secondary") { secondary.receivedIDs.count == 5 }
+            let failedOverAt = clock.now
             #expect(primary.requests == 2)  // attemptsPerEndpoint
-            #expect(client.counters.snapshot().retried >= 5)
-            #expect(client.counters.snapshot().failovers >= 1)
+            #expect(client.counters.snapshot().retried == 5 * 2)   // the second try, then the secondary
+            #expect(client.counters.snapshot().failovers == 1)
 
             primary.mode = .accept
             primary.healthy = true
-            // Keep sending: each delivery probes the primary when a probe is due, and the client
-            // returns to it once the probe succeeds.
-            var round = 0
-            while primary.receivedIDs.isEmpty, round < 200 {
-                for e in makeEvents(5, path: "/round\(round)") { client.enqueue(e) }
-                round += 1
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            #expect(!primary.receivedIDs.isEmpty)
-            #expect(primary.probes > 0)
+            // Before the probe is due, batches stay on the secondary.
+            for e in makeEvents(5, path: "/before-probe") { client.enqueue(e) }
+            await clock.run(until: "second batch on the secondary") { secondary.receivedIDs.count == 10 }
+            #expect(clock.now < failedOverAt.advanced(by: config.primaryProbeInterval))
+            #expect(primary.probes == 0 && primary.receivedIDs.isEmpty)
+            // Once it is due, the next delivery probes the primary and returns to it.
+            await clock.run(for: config.primaryProbeInterval)
+            for e in makeEvents(5, path: "/after-probe") { client.enqueue(e) }
+            await clock.run(until: "batch on the primary") { primary.receivedIDs.count == 5 }
+            #expect(primary.probes == 1 && secondary.receivedIDs.count == 10)
+            #expect(client.counters.snapshot().failovers == 2)
         }
         // Exactly once overall: every acknowledged id is on one of the two servers, once.
         let all = primary.receivedIDs + secondary.receivedIDs
@@ -258,10 +325,10 @@ struct ClientDeliveryTests {
         let dead = try await unusedPort()
         let secondary = try await FakeSightline()
         defer { Task { await secondary.stop() } }
-        let client = try SightlineClient(configuration: fastConfiguration(["http://127.0.0.1:\(dead)", secondary.url], batchSize: 4))
+        let (client, clock) = try manualClient(fastConfiguration(["http://127.0.0.1:\(dead)", secondary.url], batchSize: 4))
         try await withRunningClient(client) {
             for e in makeEvents(8) { client.enqueue(e) }
-            await eventually("8 on the secondary") { secondary.receivedIDs.count == 8 }
+            await clock.run(until: "8 on the secondary") { secondary.receivedIDs.count == 8 }
         }
         #expect(client.counters.snapshot().acknowledged == 8)
     }
@@ -271,19 +338,19 @@ struct ClientDeliveryTests {
         let spoolDir = temporaryDirectory()
         let portA = try await unusedPort()
         let portB = try await unusedPort()
-        let client = try SightlineClient(configuration: fastConfiguration(["http://127.0.0.1:\(portA)", "http://127.0.0.1:\(portB)"], batchSize: 10, spool: spoolDir))
+        let (client, clock) = try manualClient(fastConfiguration(["http://127.0.0.1:\(portA)", "http://127.0.0.1:\(portB)"], batchSize: 10, spool: spoolDir))
         let events = makeEvents(45)
         var revived: FakeSightline?
         try await withRunningClient(client) {
             for e in events { client.enqueue(e) }
-            await eventually("45 spooled") { client.counters.snapshot().spooled == 45 }
+            await clock.run(until: "45 spooled") { client.counters.snapshot().spooled == 45 }
             #expect(client.counters.snapshot().queued == 0)
             #expect(try FileManager.default.contentsOfDirectory(atPath: spoolDir).contains { $0.hasSuffix(".seg") })
             // The secondary comes up: everything is drained, oldest first.
             let server = try await FakeSightline(port: portB)
             revived = server
-            await eventually("45 delivered") { server.receivedIDs.count == 45 }
-            await eventually("spool empty") { client.counters.snapshot().spoolPending == 0 }
+            await clock.run(until: "45 delivered") { server.receivedIDs.count == 45 }
+            await clock.run(until: "spool empty") { client.counters.snapshot().spoolPending == 0 }
         }
         let server = try #require(revived)
         #expect(server.receivedIDs == events.map(\.id))
@@ -299,19 +366,19 @@ struct ClientDeliveryTests {
         let port = try await unusedPort()
         let events = makeEvents(12)
         do {
-            let client = try SightlineClient(configuration: fastConfiguration(["http://127.0.0.1:\(port)"], batchSize: 5, spool: spoolDir))
+            let (client, clock) = try manualClient(fastConfiguration(["http://127.0.0.1:\(port)"], batchSize: 5, spool: spoolDir))
             try await withRunningClient(client) {
                 for e in events { client.enqueue(e) }
-                await eventually("first batch attempted") { client.counters.snapshot().spooled >= 5 }
+                await clock.run(until: "first batch attempted") { client.counters.snapshot().spooled >= 5 }
             }
             #expect(client.counters.snapshot().spooled == 12)
         }
         let server = try await FakeSightline(port: port)
         defer { Task { await server.stop() } }
-        let second = try SightlineClient(configuration: fastConfiguration([server.url], batchSize: 5, spool: spoolDir))
+        let (second, clock) = try manualClient(fastConfiguration([server.url], batchSize: 5, spool: spoolDir))
         #expect(second.counters.snapshot().spoolPending == 12)
         try await withRunningClient(second) {
-            await eventually("12 delivered") { server.receivedIDs.count == 12 }
+            await clock.run(until: "12 delivered") { server.receivedIDs.count == 12 }
         }
         #expect(server.receivedIDs == events.map(\.id))
     }
@@ -320,13 +387,13 @@ struct ClientDeliveryTests {
     func cancellationSpools() async throws {
         let spoolDir = temporaryDirectory()
         let port = try await unusedPort()
-        let client = try SightlineClient(configuration: fastConfiguration(["http://127.0.0.1:\(port)"], batchSize: 5, spool: spoolDir))
+        let (client, clock) = try manualClient(fastConfiguration(["http://127.0.0.1:\(port)"], batchSize: 5, spool: spoolDir))
         let task = Task { try await client.run() }
         for e in makeEvents(5) { client.enqueue(e) }
-        await eventually("first batch spooled") { client.counters.snapshot().spooled == 5 }
+        await clock.run(until: "first batch spooled") { client.counters.snapshot().spooled == 5 }
         for e in makeEvents(7) { client.enqueue(e) }
         task.cancel()
-        _ = try? await task.value
+        _ = try? await stopped(task, client)
         let s = client.counters.snapshot()
         #expect(s.spooled == 12 && s.dropped == 0 && s.queued == 0, "\(s)")
     }
@@ -336,10 +403,10 @@ struct ClientDeliveryTests {
         let server = try await FakeSightline()
         defer { Task { await server.stop() } }
         server.mode = .rejectIndices([1, 3])
-        let client = try SightlineClient(configuration: fastConfiguration([server.url], batchSize: 5))
+        let (client, clock) = try manualClient(fastConfiguration([server.url], batchSize: 5))
         try await withRunningClient(client) {
             for e in makeEvents(5) { client.enqueue(e) }
-            await eventually("verdict") { client.counters.snapshot().rejected == 2 }
+            await clock.run(until: "verdict") { client.counters.snapshot().rejected == 2 }
         }
         #expect(server.requests == 1)
         #expect(client.counters.snapshot().acknowledged == 3)
@@ -347,10 +414,10 @@ struct ClientDeliveryTests {
         let refusing = try await FakeSightline()
         defer { Task { await refusing.stop() } }
         refusing.mode = .status(400)
-        let client2 = try SightlineClient(configuration: fastConfiguration([refusing.url], batchSize: 4))
+        let (client2, clock2) = try manualClient(fastConfiguration([refusing.url], batchSize: 4))
         try await withRunningClient(client2) {
             for e in makeEvents(4) { client2.enqueue(e) }
-            await eventually("refused batch counted") { client2.counters.snapshot().rejected == 4 }
+            await clock2.run(until: "refused batch counted") { client2.counters.snapshot().rejected == 4 }
         }
         #expect(refusing.requests == 1)
     }
@@ -360,14 +427,14 @@ struct ClientDeliveryTests {
         let server = try await FakeSightline()
         defer { Task { await server.stop() } }
         server.mode = .status(401)
-        let client = try SightlineClient(configuration: fastConfiguration([server.url], batchSize: 5, spool: temporaryDirectory()))
+        let (client, clock) = try manualClient(fastConfiguration([server.url], batchSize: 5, spool: temporaryDirectory()))
         let events = makeEvents(5)
         try await withRunningClient(client) {
             for e in events { client.enqueue(e) }
-            await eventually("spooled") { client.counters.snapshot().spooled == 5 }
+            await clock.run(until: "spooled") { client.counters.snapshot().spooled == 5 }
             #expect(client.counters.snapshot().dropped == 0)
             server.mode = .accept
-            await eventually("delivered after the key is fixed", timeout: .seconds(20)) { server.receivedIDs.count == 5 }
+            await clock.run(until: "delivered after the key is fixed") { server.receivedIDs.count == 5 }
         }
         #expect(server.receivedIDs == events.map(\.id))
         #expect(client.counters.snapshot().rejected == 0)
@@ -378,7 +445,7 @@ struct ClientDeliveryTests {
         let server = try await FakeSightline()
         defer { Task { await server.stop() } }
         server.mode = .tooLargeAbove(3)
-        let client = try SightlineClient(configuration: fastConfiguration([server.url], batchSize: 10))
+        let (client, _) = try manualClient(fastConfiguration([server.url], batchSize: 10))
         let events = makeEvents(10)
         try await deliver(events, through: client)
         #expect(server.receivedIDs == events.map(\.id))
@@ -417,7 +484,7 @@ struct ClientDeliveryTests {
     func enqueueAfterStop() async throws {
         let server = try await FakeSightline()
         defer { Task { await server.stop() } }
-        let client = try SightlineClient(configuration: fastConfiguration([server.url], batchSize: 5))
+        let (client, _) = try manualClient(fastConfiguration([server.url], batchSize: 5))
         try await deliver(makeEvents(5), through: client)
         #expect(!client.shouldCapture())
         for e in makeEvents(3) { client.enqueue(e) }
@@ -432,10 +499,10 @@ struct ClientDeliveryTests {
         var config = try fastConfiguration(["http://127.0.0.1:\(port)"], batchSize: 10, spool: temporaryDirectory())
         config.spoolMaxBytes = 4096
         config.spoolSegmentBytes = 4096
-        let client = try SightlineClient(configuration: config)
+        let (client, clock) = try manualClient(config)
         try await withRunningClient(client) {
             for e in makeEvents(100) { client.enqueue(e) }
-            await eventually("all accounted") {
+            await clock.run(until: "all accounted") {
                 let s = client.counters.snapshot()
                 return s.spooled + s.dropped == 100
             }

@@ -70,7 +70,9 @@ func runFailoverScenario(framework: String, makeApp: @Sendable (SightlineClient)
             endpoints: [primary.url, secondary.url], ingestKey: SightlineServerProcess.ingestKey, service: service,
             environment: "test", batchSize: 5, flushInterval: .milliseconds(50), connectTimeout: .milliseconds(500),
             retry: RetryPolicy(initialDelay: .milliseconds(20), maxDelay: .milliseconds(400), attemptsPerEndpoint: 2),
-            primaryProbeInterval: .milliseconds(300),
+            // Every delivery while failed over probes the primary first: the return to it then
+            // follows its restart, not the passing of time (the test never sleeps for a probe).
+            primaryProbeInterval: .zero,
             spoolDirectory: NSTemporaryDirectory() + "sightline-e2e-spool-" + UUID().uuidString,
             shutdownTimeout: .seconds(15), redaction: redaction
         )
@@ -129,7 +131,6 @@ func runFailoverScenario(framework: String, makeApp: @Sendable (SightlineClient)
         try await settle("fail-over to the secondary")
         // 3. The primary is back: the client probes it and returns to it.
         try await primary.start()
-        try await Task.sleep(for: .milliseconds(400))  // let a probe become due (primaryProbeInterval)
         try await send(30..<45)
         try await settle("return to the primary")
         // 4. Both down: batches go to the disk spool.
@@ -146,7 +147,6 @@ func runFailoverScenario(framework: String, makeApp: @Sendable (SightlineClient)
         try await secondary.start()
         try await settle("spool drain to the secondary")
         try await primary.start()
-        try await Task.sleep(for: .milliseconds(400))
         try await send(60..<75)
         try await settle("after both are back")
 

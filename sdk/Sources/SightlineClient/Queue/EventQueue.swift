@@ -20,7 +20,7 @@ import Darwin
 ///   lap (`capacity` events are waiting), or the queue is closed, the event is refused and the
 ///   caller counts it as dropped.
 /// - Request threads never wait for the sender and never wake it: the sender looks at the queue
-///   on its own schedule (``wait(until:timerLoop:)`` ends at its deadline; ``poke()``, for
+///   on its own schedule (``wait(until:clock:timerLoop:)`` ends at its deadline; ``poke()``, for
 ///   flush and shutdown, ends it early). So a sender that the kernel may preempt at any instant
 ///   (`SCHED_IDLE`) can never hold up a request here.
 /// - Events leave in position order, which is the order their offers claimed positions; a
@@ -198,11 +198,14 @@ final class EventQueue: @unchecked Sendable {
         waiter?.resume(returning: true)
     }
 
-    /// Returns true when poked, false at `deadline`, whichever is first. Offers never end a
-    /// wait: the sender chooses deadlines short enough to notice a filling queue.
+    /// Returns true when poked, false at `deadline` (on `clock`), whichever is first. Offers
+    /// never end a wait: the sender chooses deadlines short enough to notice a filling queue.
     /// - Parameter timerLoop: the event loop whose timer ends the wait (the sender's own thread,
     ///   so that no other thread wakes up for it); without one, a task on the global executor.
-    func wait(until deadline: ContinuousClock.Instant, timerLoop: (any EventLoop)? = nil) async -> Bool {
+    func wait(
+        until deadline: ContinuousClock.Instant, clock: any SenderClock = RealSenderClock(),
+        timerLoop: (any EventLoop)? = nil
+    ) async -> Bool {
         let ticket = waitState.withLock { s -> UInt64? in
             if s.pendingWakeUp {
                 s.pendingWakeUp = false
@@ -212,19 +215,7 @@ final class EventQueue: @unchecked Sendable {
             return s.ticket
         }
         guard let ticket else { return true }
-        let cancelTimer: @Sendable () -> Void
-        if let timerLoop {
-            let delay = deadline - ContinuousClock.now
-            let timer = timerLoop.scheduleTask(in: TimeAmount(max(.zero, delay))) { self.expire(ticket) }
-            cancelTimer = { timer.cancel() }
-        } else {
-            let timer = Task {
-                // A cancelled timer (the wait ended first) expires nothing.
-                guard (try? await Task.sleep(until: deadline, clock: .continuous)) != nil else { return }
-                self.expire(ticket)
-            }
-            cancelTimer = { timer.cancel() }
-        }
+        let cancelTimer = clock.schedule(at: deadline, on: timerLoop) { self.expire(ticket) }
         let poked = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
             let resumeWith = waitState.withLock { s -> Bool? in
                 if s.pendingWakeUp {
