@@ -119,7 +119,7 @@ public struct SightlineMiddleware: AsyncMiddleware {
 
         let body = response.body
         let count = body.count
-        let inMemory = count == 0 || body.buffer != nil
+        let inMemory = Self.isInMemory(body, count: count)
         if !inMemory { event.attributes.append(("streamed", .bool(true))) }
         if options.captureResponseHeaders || options.captureResponseBody {
             var exchange = CapturedExchange(contentType: response.headers.first(name: .contentType))
@@ -180,6 +180,21 @@ public struct SightlineMiddleware: AsyncMiddleware {
         let (s, attos) = (ContinuousClock.now - start).components
         return Double(s) * 1000 + Double(attos) / 1e15
     }
+
+    /// Whether Vapor holds the response body in memory rather than as a stream. Only streams
+    /// have an unknown length (-1). Vapor's public `buffer` copies a string or data body, so it
+    /// is asked only of small ones; a larger body is told apart by the name of its storage's case
+    /// (``StreamedBody/isStream(_:)``), which copies nothing.
+    static func isInMemory(_ body: Response.Body, count: Int) -> Bool {
+        if count == 0 { return true }
+        if count < 0 { return false }
+        if count > copyCheckLimit, let stream = StreamedBody.isStream(body) { return !stream }
+        return body.buffer != nil
+    }
+
+    /// The largest body ``isInMemory(_:count:)`` copies to find out (a copy this small costs less
+    /// than reflection).
+    static let copyCheckLimit = 4096
 }
 
 /// The parts of a streamed `Response.Body`, read by reflection: Vapor (4.122) keeps them in the
@@ -215,6 +230,17 @@ enum StreamedBody: Sendable {
 
     private static let syncShape = shape(of: SyncParts(count: 0, callback: { _ in }))
     private static let asyncShape = shape(of: AsyncParts(count: 0, callback: { _ in }))
+
+    /// Whether `body` is a stream, by the name of its storage's case (no payload is read); nil
+    /// when the storage is not what this Vapor version has.
+    static func isStream(_ body: Response.Body) -> Bool? {
+        guard let storage = Mirror(reflecting: body).children.first(where: { $0.label == "storage" })?.value else { return nil }
+        let storageMirror = Mirror(reflecting: storage)
+        guard storageMirror.displayStyle == .enum else { return nil }
+        // Vapor's cases without a payload (`none`) have no child.
+        guard let label = storageMirror.children.first?.label else { return false }
+        return label == "stream" || label == "asyncStream"
+    }
 
     init?(_ body: Response.Body) {
         let fields = Mirror(reflecting: body).children

@@ -9,7 +9,7 @@ import NIOPosix
 import ServiceLifecycle
 @testable import SightlineClient
 import SightlineHummingbird
-import SightlineVapor
+@testable import SightlineVapor
 import Synchronization
 import Testing
 import Vapor
@@ -437,6 +437,42 @@ struct MiddlewareBehaviourTests {
                 #expect(event.responseSize == 5, "\(name): Response.Body is no longer read by reflection (see StreamedBody)")
                 #expect((event.durationMs ?? 0) >= 50, "\(name): recorded before the stream ended")
                 #expect(event.error == nil, "\(name)")
+            }
+        }
+    }
+
+    @Test("Vapor: large in-memory bodies (data, string, buffer) are told from streams without a copy, and recorded with their size when the middleware returns")
+    func vaporLargeInMemoryBodies() async throws {
+        let size = 64 << 10
+        #expect(SightlineVapor.SightlineMiddleware.copyCheckLimit < size, "the test must take the reflection path")
+        let text = String(repeating: "x", count: size)
+        let bodies: [(String, @Sendable () -> Vapor.Response.Body)] = [
+            ("data", { .init(data: Data(text.utf8)) }),
+            ("string", { .init(string: text) }),
+            ("buffer", { .init(buffer: ByteBuffer(string: text)) }),
+        ]
+        for (name, body) in bodies {
+            #expect(StreamedBody.isStream(body()) == false, "\(name)")
+        }
+        #expect(StreamedBody.isStream(.init(asyncStream: { _ in }, count: size)) == true)
+        #expect(StreamedBody.isStream(.init(stream: { _ in }, count: size)) == true)
+        #expect(StreamedBody.isStream(.empty) == false)
+
+        let client = try queueOnlyClient()
+        try await withVapor(client, routes: { app in
+            for (name, body) in bodies {
+                app.get(PathComponent(stringLiteral: name)) { _ in Vapor.Response(body: body()) }
+            }
+        }) { base, http in
+            for (name, _) in bodies {
+                let (status, received) = try await get(http, base + "/" + name)
+                #expect(status == 200 && received == text, "\(name)")
+            }
+            let events = await takeEvents(client, count: bodies.count)
+            #expect(events.map { $0.route ?? "" } == bodies.map { "/" + $0.0 })
+            for (event, (name, _)) in zip(events, bodies) {
+                #expect(event.responseSize == Int64(size), "\(name)")
+                #expect(!event.attributes.contains { $0.name == "streamed" }, "\(name) taken for a stream")
             }
         }
     }
