@@ -6,6 +6,11 @@
 #              work thread at senderPriority .idle)
 #   low        the same with senderPriority .low (nice 10)
 #   sampled    the default with sampleRate 0.1
+#   otel       the peer: Hummingbird's TracingMiddleware, swift-otel exporting one span per
+#              request over OTLP/HTTP (protobuf, gzip) to the same sink, its batch processor set
+#              like the client (batches of 1,000, every 200 ms, 10,000 queued at most); a package of
+#              its own (Benchmarks/OTelPeer), built here on first use (swift-otel: several
+#              minutes). PEER=none leaves it out.
 # wrk loads one at a time, in rotating order, ROUNDS times per scenario; figures are medians.
 #
 #   sdk/Benchmarks/run-overhead.sh [ROUNDS] [DURATION]      (defaults: 5 rounds of 10s)
@@ -16,7 +21,8 @@
 # cpu_us_per_req is the app process's user+system CPU time divided by the requests it served
 # (it includes the client's sending). captured_pct is the share of the run's requests the client
 # enqueued (the rest were dropped: memory queue full; for sampled, 10 % is all of them), read
-# from the app's /_counters before and after the run. The middleware's client sends to a local sink that
+# from the app's /_counters before and after the run; for otel, the share of requests whose span
+# reached the sink (counted by the sink, a second after the run). The middleware's client sends to a local sink that
 # acknowledges every batch, so the receiving side is never the bottleneck. The sink stands for a
 # Sightline server on another machine: in the paced and one-connection scenarios, where the CPU is
 # not saturated, it runs at SCHED_IDLE so that its own work (gunzip, counting lines) does not show
@@ -37,6 +43,11 @@ declare -A PID
 
 swift build -c release --product SDKOverheadBench >/dev/null 2>&1
 BIN=.build/release/SDKOverheadBench
+if [ "${PEER:-otel}" = otel ]; then
+    swift build -c release --package-path Benchmarks/OTelPeer >/dev/null 2>&1
+    MODES="$MODES otel"
+    PORT[otel]=18186
+fi
 OUT=$(mktemp -d)
 
 "$BIN" sink --port $SINK_PORT >"$OUT/sink.log" 2>&1 &
@@ -49,7 +60,11 @@ PID[sightline]=$!
 PID[low]=$!
 "$BIN" app --port ${PORT[sampled]} --sightline "http://127.0.0.1:$SINK_PORT" --sample-rate 0.1 >"$OUT/sampled.log" 2>&1 &
 PID[sampled]=$!
-next_port=18185
+if [ -n "${PORT[otel]:-}" ]; then
+    Benchmarks/OTelPeer/.build/release/OTelPeerApp --port ${PORT[otel]} --otlp "http://127.0.0.1:$SINK_PORT/v1/traces" >"$OUT/otel.log" 2>&1 &
+    PID[otel]=$!
+fi
+next_port=18187
 for pair in ${PREVIOUS:-}; do
     name=${pair%%=*}
     PORT[$name]=$next_port
@@ -69,6 +84,7 @@ to_us() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); print v } else if (v ~ 
 # Events the app's client has enqueued so far (0 for the plain app).
 enqueued() {
     [ "$1" = plain ] && { echo 0; return; }
+    [ "$1" = otel ] && { curl -s "http://127.0.0.1:$SINK_PORT/_spans"; return; }
     curl -s "http://127.0.0.1:${PORT[$1]}/_counters" | sed -n 's/.*enqueued=\([0-9]*\).*/\1/p'
 }
 
@@ -83,6 +99,7 @@ run() {  # run <mode> <connections> <duration> [wrk options...]
         -H "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0" \
         "http://127.0.0.1:${PORT[$mode]}/?page=2&sort=asc")
     after=$(ticks "${PID[$mode]}")
+    [ "$mode" = otel ] && sleep 1  # the spans of the run's last 200 ms are still on their way
     enq1=$(enqueued "$mode")
     reqs=$(echo "$result" | awk '/requests in/ {print $1}')
     rps=$(echo "$result" | awk '/Requests\/sec/ {print $2}')

@@ -8,7 +8,9 @@
 //       --capture-only 1 leaves the client unrun (events stay queued): the request-path cost alone.
 //   SDKOverheadBench sink --port 8090
 //       a minimal ingest endpoint that acknowledges every batch (gunzips it, counts lines),
-//       so that the receiving side is never the bottleneck.
+//       so that the receiving side is never the bottleneck. It also takes the peer's OTLP/HTTP
+//       spans (POST /v1/traces: gunzips them and counts the spans) and answers GET /_spans with
+//       the number of spans received so far.
 //
 // Run by Benchmarks/run-overhead.sh under wrk; build with `swift build -c release`.
 import CompressNIO
@@ -19,6 +21,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
+import Synchronization
 @_spi(Benchmarks) import SightlineClient
 import SightlineHummingbird
 import UnixSignals
@@ -118,6 +121,56 @@ default:
     if let counters { print("counters: \(counters())") }
 }
 
+/// Spans the sink has received from the OTLP peer.
+let spansReceived = Atomic<Int>(0)
+
+/// Counts the spans of an OTLP `ExportTraceServiceRequest` without decoding them: field 1
+/// (resource_spans) → field 2 (scope_spans) → field 2 (spans), walking protobuf's wire format.
+enum OTLPSpanCount {
+    static func spans<C: Collection<UInt8>>(in bytes: C) -> Int where C.Index == Int {
+        var count = 0
+        for resource in fields(bytes, number: 1) {
+            for scope in fields(resource, number: 2) {
+                count += fields(scope, number: 2).count
+            }
+        }
+        return count
+    }
+
+    /// The payloads of the length-delimited fields numbered `number` (others are skipped); stops
+    /// at the first malformed byte.
+    static func fields<C: Collection<UInt8>>(_ bytes: C, number: UInt64) -> [C.SubSequence] where C.Index == Int {
+        var found: [C.SubSequence] = []
+        var i = bytes.startIndex
+        func varint() -> UInt64? {
+            var value: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < bytes.endIndex, shift < 64 {
+                let byte = bytes[i]
+                i += 1
+                value |= UInt64(byte & 0x7f) << shift
+                if byte & 0x80 == 0 { return value }
+                shift += 7
+            }
+            return nil
+        }
+        while i < bytes.endIndex, let key = varint() {
+            switch key & 7 {
+            case 0: guard varint() != nil else { return found }
+            case 1: i += 8
+            case 5: i += 4
+            case 2:
+                guard let length = varint(), length <= UInt64(bytes.endIndex - i) else { return found }
+                let end = i + Int(length)
+                if key >> 3 == number { found.append(bytes[i..<end]) }
+                i = end
+            default: return found
+            }
+        }
+        return found
+    }
+}
+
 /// Acknowledges `POST /v1/events` with `{"accepted":<lines>,"rejected":[]}`.
 func runSink(port: Int) async throws {
     let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -151,9 +204,22 @@ final class SinkHandler: ChannelInboundHandler, @unchecked Sendable {
             guard let head else { return }
             var raw = body
             if head.headers.first(name: "Content-Encoding") == "gzip", let d = try? raw.decompress(with: .gzip()) { raw = d }
-            let lines = raw.readableBytesView.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
-            let answer = head.uri == "/health" ? #"{"status":"ok"}"# : #"{"accepted":\#(lines),"rejected":[]}"#
             var headers = HTTPHeaders()
+            let answer: String
+            switch head.uri {
+            case "/health":
+                answer = #"{"status":"ok"}"#
+            case "/v1/traces":
+                // An empty ExportTraceServiceResponse: full success.
+                spansReceived.add(OTLPSpanCount.spans(in: raw.readableBytesView), ordering: .relaxed)
+                headers.add(name: "Content-Type", value: "application/x-protobuf")
+                answer = ""
+            case "/_spans":
+                answer = String(spansReceived.load(ordering: .relaxed))
+            default:
+                let lines = raw.readableBytesView.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+                answer = #"{"accepted":\#(lines),"rejected":[]}"#
+            }
             headers.add(name: "Content-Length", value: String(answer.utf8.count))
             context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .ok, headers: headers))), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: answer)))), promise: nil)
