@@ -6,11 +6,15 @@
 #              work thread at senderPriority .idle)
 #   low        the same with senderPriority .low (nice 10)
 #   sampled    the default with sampleRate 0.1
-#   otel       the peer: Hummingbird's TracingMiddleware, swift-otel exporting one span per
-#              request over OTLP/HTTP (protobuf, gzip) to the same sink, its batch processor set
-#              like the client (batches of 1,000, every 200 ms, 10,000 queued at most); a package of
-#              its own (Benchmarks/OTelPeer), built here on first use (swift-otel: several
-#              minutes). PEER=none leaves it out.
+#   otelNNms   the peer: Hummingbird's TracingMiddleware, swift-otel exporting one span per
+#              request over OTLP/HTTP (protobuf; swift-otel 1.6.0's HTTP exporter does not
+#              compress) to the same sink, batches of up to 1,000, at most 10,000 queued, one
+#              batch exported every NN ms (swift-otel's scheduleDelay; it also exports when its
+#              queue is full). PEER_DELAYS_MS lists the NN to run (default "200 20": 200 ms is the
+#              client's flush interval, but one batch per tick caps the timer at 5,000 spans/s;
+#              20 ms keeps up with these loads). A package of its own (Benchmarks/OTelPeer),
+#              built here on first use (swift-otel: about 4 minutes). PEER=none leaves it out.
+# APPS replaces the list of the SDK's apps to load (default "plain sightline low sampled").
 # wrk loads one at a time, in rotating order, ROUNDS times per scenario; figures are medians.
 #
 #   sdk/Benchmarks/run-overhead.sh [ROUNDS] [DURATION]      (defaults: 5 rounds of 10s)
@@ -21,8 +25,10 @@
 # cpu_us_per_req is the app process's user+system CPU time divided by the requests it served
 # (it includes the client's sending). captured_pct is the share of the run's requests the client
 # enqueued (the rest were dropped: memory queue full; for sampled, 10 % is all of them), read
-# from the app's /_counters before and after the run; for otel, the share of requests whose span
-# reached the sink (counted by the sink, a second after the run). The middleware's client sends to a local sink that
+# from the app's /_counters before and after the run; for a peer, the share of requests whose span
+# reached the sink (the sink counts each peer's spans), read once the count stops growing after
+# the run; for a peer, cpu_us_per_req is read then too, so that it includes exporting the run's
+# last spans. The middleware's client sends to a local sink that
 # acknowledges every batch, so the receiving side is never the bottleneck. The sink stands for a
 # Sightline server on another machine: in the paced and one-connection scenarios, where the CPU is
 # not saturated, it runs at SCHED_IDLE so that its own work (gunzip, counting lines) does not show
@@ -37,16 +43,25 @@ cd "$(dirname "$0")/.."
 ROUNDS=${1:-5}
 DURATION=${2:-10s}
 SINK_PORT=18190
-MODES="plain sightline low sampled"
+MODES=${APPS:-plain sightline low sampled}
 declare -A PORT=([plain]=18181 [sightline]=18182 [low]=18184 [sampled]=18183)
 declare -A PID
+declare -A DELAY
 
 swift build -c release --product SDKOverheadBench >/dev/null 2>&1
 BIN=.build/release/SDKOverheadBench
+PEERS=""
 if [ "${PEER:-otel}" = otel ]; then
     swift build -c release --package-path Benchmarks/OTelPeer >/dev/null 2>&1
-    MODES="$MODES otel"
-    PORT[otel]=18186
+    peer_port=18200
+    for delay in ${PEER_DELAYS_MS:-200 20}; do
+        name="otel${delay}ms"
+        PEERS="$PEERS $name"
+        MODES="$MODES $name"
+        PORT[$name]=$peer_port
+        DELAY[$name]=$delay
+        peer_port=$((peer_port + 1))
+    done
 fi
 OUT=$(mktemp -d)
 
@@ -60,10 +75,11 @@ PID[sightline]=$!
 PID[low]=$!
 "$BIN" app --port ${PORT[sampled]} --sightline "http://127.0.0.1:$SINK_PORT" --sample-rate 0.1 >"$OUT/sampled.log" 2>&1 &
 PID[sampled]=$!
-if [ -n "${PORT[otel]:-}" ]; then
-    Benchmarks/OTelPeer/.build/release/OTelPeerApp --port ${PORT[otel]} --otlp "http://127.0.0.1:$SINK_PORT/v1/traces" >"$OUT/otel.log" 2>&1 &
-    PID[otel]=$!
-fi
+for name in $PEERS; do
+    Benchmarks/OTelPeer/.build/release/OTelPeerApp --port ${PORT[$name]} --schedule-delay-ms ${DELAY[$name]} \
+        --otlp "http://127.0.0.1:$SINK_PORT/v1/traces/$name" >"$OUT/$name.log" 2>&1 &
+    PID[$name]=$!
+done
 next_port=18187
 for pair in ${PREVIOUS:-}; do
     name=${pair%%=*}
@@ -82,9 +98,22 @@ ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 to_us() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); print v } else if (v ~ /ms$/) { sub(/ms$/,"",v); print v*1000 } else if (v ~ /s$/) { sub(/s$/,"",v); print v*1000000 } }'; }
 
 # Events the app's client has enqueued so far (0 for the plain app).
+is_peer() { [[ " $PEERS " == *" $1 "* ]]; }
+
+# Waits until the sink's count of a peer's spans stops growing (at most 15 s).
+settle() {
+    local last=-1 now
+    for _ in $(seq 1 30); do
+        now=$(enqueued "$1")
+        [ "$now" = "$last" ] && return
+        last=$now
+        sleep 0.5
+    done
+}
+
 enqueued() {
     [ "$1" = plain ] && { echo 0; return; }
-    [ "$1" = otel ] && { curl -s "http://127.0.0.1:$SINK_PORT/_spans"; return; }
+    is_peer "$1" && { curl -s "http://127.0.0.1:$SINK_PORT/_spans/$1"; return; }
     curl -s "http://127.0.0.1:${PORT[$1]}/_counters" | sed -n 's/.*enqueued=\([0-9]*\).*/\1/p'
 }
 
@@ -98,8 +127,8 @@ run() {  # run <mode> <connections> <duration> [wrk options...]
     result=$(wrk -t1 -c"$conns" -d"$duration" --latency "$@" \
         -H "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0" \
         "http://127.0.0.1:${PORT[$mode]}/?page=2&sort=asc")
+    is_peer "$mode" && settle "$mode"  # its queued spans are still on their way
     after=$(ticks "${PID[$mode]}")
-    [ "$mode" = otel ] && sleep 1  # the spans of the run's last 200 ms are still on their way
     enq1=$(enqueued "$mode")
     reqs=$(echo "$result" | awk '/requests in/ {print $1}')
     rps=$(echo "$result" | awk '/Requests\/sec/ {print $2}')

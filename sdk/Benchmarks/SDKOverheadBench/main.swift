@@ -8,9 +8,9 @@
 //       --capture-only 1 leaves the client unrun (events stay queued): the request-path cost alone.
 //   SDKOverheadBench sink --port 8090
 //       a minimal ingest endpoint that acknowledges every batch (gunzips it, counts lines),
-//       so that the receiving side is never the bottleneck. It also takes the peer's OTLP/HTTP
-//       spans (POST /v1/traces: gunzips them and counts the spans) and answers GET /_spans with
-//       the number of spans received so far.
+//       so that the receiving side is never the bottleneck. It also takes the peers' OTLP/HTTP
+//       spans (POST /v1/traces/<peer>: counts the spans, per peer) and answers GET /_spans/<peer>
+//       with the number of that peer's spans received so far.
 //
 // Run by Benchmarks/run-overhead.sh under wrk; build with `swift build -c release`.
 import CompressNIO
@@ -121,8 +121,12 @@ default:
     if let counters { print("counters: \(counters())") }
 }
 
-/// Spans the sink has received from the OTLP peer.
-let spansReceived = Atomic<Int>(0)
+/// Spans the sink has received, per OTLP peer (the path after `/v1/traces`). A static, lazily
+/// initialised: a global of main.swift would be initialised only when the top-level code reaches
+/// it, after the sink has started.
+enum SpansReceived {
+    static let byPeer = Mutex<[String: Int]>([:])
+}
 
 /// Counts the spans of an OTLP `ExportTraceServiceRequest` without decoding them: field 1
 /// (resource_spans) → field 2 (scope_spans) → field 2 (spans), walking protobuf's wire format.
@@ -209,13 +213,16 @@ final class SinkHandler: ChannelInboundHandler, @unchecked Sendable {
             switch head.uri {
             case "/health":
                 answer = #"{"status":"ok"}"#
-            case "/v1/traces":
+            case let uri where uri.hasPrefix("/v1/traces"):
                 // An empty ExportTraceServiceResponse: full success.
-                spansReceived.add(OTLPSpanCount.spans(in: raw.readableBytesView), ordering: .relaxed)
+                let spans = OTLPSpanCount.spans(in: raw.readableBytesView)
+                let peer = String(uri.dropFirst("/v1/traces".count))
+                SpansReceived.byPeer.withLock { $0[peer, default: 0] += spans }
                 headers.add(name: "Content-Type", value: "application/x-protobuf")
                 answer = ""
-            case "/_spans":
-                answer = String(spansReceived.load(ordering: .relaxed))
+            case let uri where uri.hasPrefix("/_spans"):
+                let peer = String(uri.dropFirst("/_spans".count))
+                answer = String(SpansReceived.byPeer.withLock { $0[peer] ?? 0 })
             default:
                 let lines = raw.readableBytesView.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
                 answer = #"{"accepted":\#(lines),"rejected":[]}"#
