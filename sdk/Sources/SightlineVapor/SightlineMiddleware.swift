@@ -232,14 +232,18 @@ enum StreamedBody: Sendable {
     private static let asyncShape = shape(of: AsyncParts(count: 0, callback: { _ in }))
 
     /// Whether `body` is a stream, by the name of its storage's case (no payload is read); nil
-    /// when the storage is not what this Vapor version has.
+    /// when the storage is not what this Vapor version has, including a case it does not name.
     static func isStream(_ body: Response.Body) -> Bool? {
         guard let storage = Mirror(reflecting: body).children.first(where: { $0.label == "storage" })?.value else { return nil }
         let storageMirror = Mirror(reflecting: storage)
         guard storageMirror.displayStyle == .enum else { return nil }
-        // Vapor's cases without a payload (`none`) have no child.
+        // A case without a payload (`none`) has no child.
         guard let label = storageMirror.children.first?.label else { return false }
-        return label == "stream" || label == "asyncStream"
+        switch label {
+        case "stream", "asyncStream": return true
+        case "buffer", "data", "dispatchData", "staticString", "string": return false
+        default: return nil
+        }
     }
 
     init?(_ body: Response.Body) {
