@@ -235,7 +235,7 @@ final class Sender {
         client.counters.add(kind, n, exportOn: thread.ioLoop)
     }
     /// The client's clock: every deadline and wait below is on it.
-    let clock: any SenderClock
+    var clock: any SenderClock { client.clock }
 
     var current = 0
     var offline = false
@@ -282,7 +282,6 @@ final class Sender {
         self.client = client
         self.thread = thread
         self.logger = SenderLog(logger: client.configuration.logger, loop: thread.ioLoop)
-        self.clock = client.clock
         let now = client.clock.now
         self.nextAttemptAt = now
         self.nextProbeAt = now

@@ -234,11 +234,9 @@ enum StreamedBody: Sendable {
     /// Whether `body` is a stream, by the name of its storage's case (no payload is read); nil
     /// when the storage is not what this Vapor version has, including a case it does not name.
     static func isStream(_ body: Response.Body) -> Bool? {
-        guard let storage = Mirror(reflecting: body).children.first(where: { $0.label == "storage" })?.value else { return nil }
-        let storageMirror = Mirror(reflecting: storage)
-        guard storageMirror.displayStyle == .enum else { return nil }
+        guard let storage = storage(of: Mirror(reflecting: body).children) else { return nil }
         // A case without a payload (`none`) has no child.
-        guard let label = storageMirror.children.first?.label else { return false }
+        guard let label = storage.children.first?.label else { return false }
         switch label {
         case "stream", "asyncStream": return true
         case "buffer", "data", "dispatchData", "staticString", "string": return false
@@ -246,11 +244,16 @@ enum StreamedBody: Sendable {
         }
     }
 
+    /// The mirror of a body's `storage` enum, from the body's fields; nil when there is none.
+    private static func storage(of fields: Mirror.Children) -> Mirror? {
+        guard let storage = fields.first(where: { $0.label == "storage" })?.value else { return nil }
+        let mirror = Mirror(reflecting: storage)
+        return mirror.displayStyle == .enum ? mirror : nil
+    }
+
     init?(_ body: Response.Body) {
         let fields = Mirror(reflecting: body).children
-        guard let storage = fields.first(where: { $0.label == "storage" })?.value else { return nil }
-        let storageMirror = Mirror(reflecting: storage)
-        guard storageMirror.displayStyle == .enum, storageMirror.children.count == 1,
+        guard let storageMirror = Self.storage(of: fields), storageMirror.children.count == 1,
               let payload = storageMirror.children.first else { return nil }
         let allocator = fields.first(where: { $0.label == "byteBufferAllocator" })?.value as? ByteBufferAllocator ?? ByteBufferAllocator()
         switch payload.label {

@@ -34,10 +34,17 @@ final class ManualClock: SenderClock {
     /// The earliest deadline of a pending timer.
     var nextDeadline: ContinuousClock.Instant? { state.withLock { $0.timers.map(\.deadline).min() } }
 
+    /// The loop is not used: the timer fires in ``advance(to:)``.
     func schedule(
-        at deadline: ContinuousClock.Instant, on loop: (any EventLoop)?,
+        at deadline: ContinuousClock.Instant, on loop: any EventLoop,
         _ action: @escaping @Sendable () -> Void
     ) -> @Sendable () -> Void {
+        timer(at: deadline, action)
+    }
+
+    /// Registers `action` for `deadline` (runs it at once when that has passed); returns what
+    /// cancels it.
+    private func timer(at deadline: ContinuousClock.Instant, _ action: @escaping @Sendable () -> Void) -> @Sendable () -> Void {
         let id = state.withLock { s -> UInt64? in
             guard deadline > s.now else { return nil }
             s.lastID += 1
@@ -63,7 +70,7 @@ final class ManualClock: SenderClock {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 guard sleeper.wait(continuation) else { return }
-                let cancel = schedule(at: deadline, on: nil) { sleeper.end(.success(())) }
+                let cancel = timer(at: deadline) { sleeper.end(.success(())) }
                 cancelTimer.withLock { $0 = cancel }
             }
         } onCancel: {

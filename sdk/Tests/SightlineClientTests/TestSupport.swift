@@ -54,13 +54,11 @@ func withRunningClient(_ client: SightlineClient, _ body: () async throws -> Voi
     try await stopped(task, client)
 }
 
-/// Waits for the task running `client` to end.
+/// Waits for the task running `client` (made by ``manualClient(_:)``) to end, moving its clock
+/// on meanwhile.
 func stopped(_ task: Task<Void, any Error>, _ client: SightlineClient) async throws {
-    if let clock = client.clock as? ManualClock {
-        try await clock.driving { try await task.value }
-    } else {
-        try await task.value
-    }
+    let clock = try #require(client.clock as? ManualClock, "a client made by manualClient")
+    try await clock.driving { try await task.value }
 }
 
 /// Runs `client` (made by ``manualClient(_:)``), enqueues `events` and moves its clock on until

@@ -422,11 +422,7 @@ struct MiddlewareBehaviourTests {
                 })
             }),
         ]
-        try await withVapor(client, routes: { app in
-            for (name, body) in bodies {
-                app.get(PathComponent(stringLiteral: name)) { _ in Vapor.Response(body: body()) }
-            }
-        }) { base, http in
+        try await withVapor(client, routes: serving(bodies)) { base, http in
             for (name, _) in bodies {
                 let (status, text) = try await get(http, base + "/" + name)
                 #expect(status == 200 && text == "abcde", "\(name)")
@@ -459,11 +455,7 @@ struct MiddlewareBehaviourTests {
         #expect(StreamedBody.isStream(.empty) == false)
 
         let client = try queueOnlyClient()
-        try await withVapor(client, routes: { app in
-            for (name, body) in bodies {
-                app.get(PathComponent(stringLiteral: name)) { _ in Vapor.Response(body: body()) }
-            }
-        }) { base, http in
+        try await withVapor(client, routes: serving(bodies)) { base, http in
             for (name, _) in bodies {
                 let (status, received) = try await get(http, base + "/" + name)
                 #expect(status == 200 && received == text, "\(name)")
@@ -506,6 +498,15 @@ struct MiddlewareBehaviourTests {
             let headEvents = await takeEvents(client, count: 1)
             #expect(headEvents.first?.method == "HEAD")
             #expect(headEvents.first?.error == nil, "Vapor writes no body for HEAD: not an abandoned stream")
+        }
+    }
+
+    /// Routes that serve each body at `/name`, for ``withVapor(_:routes:_:)``.
+    private func serving(_ bodies: [(String, @Sendable () -> Vapor.Response.Body)]) -> (Vapor.Application) throws -> Void {
+        { app in
+            for (name, body) in bodies {
+                app.get(PathComponent(stringLiteral: name)) { _ in Vapor.Response(body: body()) }
+            }
         }
     }
 

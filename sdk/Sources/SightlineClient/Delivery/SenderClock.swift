@@ -14,10 +14,10 @@ protocol SenderClock: Sendable {
     var now: ContinuousClock.Instant { get }
     /// Suspends until `deadline`; throws `CancellationError` when the task is cancelled first.
     func sleep(until deadline: ContinuousClock.Instant) async throws
-    /// Runs `action` once at `deadline`, on `loop` when given (the real clock uses that loop's
-    /// timer, so that no other thread wakes up for it). Returns what cancels it.
+    /// Runs `action` once at `deadline`, on `loop` (the real clock uses that loop's timer, so
+    /// that no other thread wakes up for it). Returns what cancels it.
     func schedule(
-        at deadline: ContinuousClock.Instant, on loop: (any EventLoop)?,
+        at deadline: ContinuousClock.Instant, on loop: any EventLoop,
         _ action: @escaping @Sendable () -> Void
     ) -> @Sendable () -> Void
 }
@@ -31,19 +31,10 @@ struct RealSenderClock: SenderClock {
     }
 
     func schedule(
-        at deadline: ContinuousClock.Instant, on loop: (any EventLoop)?,
+        at deadline: ContinuousClock.Instant, on loop: any EventLoop,
         _ action: @escaping @Sendable () -> Void
     ) -> @Sendable () -> Void {
-        if let loop {
-            let delay = deadline - ContinuousClock.now
-            let timer = loop.scheduleTask(in: TimeAmount(max(.zero, delay))) { action() }
-            return { timer.cancel() }
-        }
-        let timer = Task {
-            // A cancelled timer expires nothing.
-            guard (try? await Task.sleep(until: deadline, clock: .continuous)) != nil else { return }
-            action()
-        }
+        let timer = loop.scheduleTask(in: TimeAmount(max(.zero, deadline - ContinuousClock.now))) { action() }
         return { timer.cancel() }
     }
 }

@@ -201,11 +201,8 @@ final class EventQueue: @unchecked Sendable {
     /// Returns true when poked, false at `deadline` (on `clock`), whichever is first. Offers
     /// never end a wait: the sender chooses deadlines short enough to notice a filling queue.
     /// - Parameter timerLoop: the event loop whose timer ends the wait (the sender's own thread,
-    ///   so that no other thread wakes up for it); without one, a task on the global executor.
-    func wait(
-        until deadline: ContinuousClock.Instant, clock: any SenderClock = RealSenderClock(),
-        timerLoop: (any EventLoop)? = nil
-    ) async -> Bool {
+    ///   so that no other thread wakes up for it).
+    func wait(until deadline: ContinuousClock.Instant, clock: any SenderClock, timerLoop: any EventLoop) async -> Bool {
         let ticket = waitState.withLock { s -> UInt64? in
             if s.pendingWakeUp {
                 s.pendingWakeUp = false
